@@ -1,0 +1,39 @@
+"""chainrule's autograd engine: define-by-run reverse-mode differentiation on
+NumPy, with PyTorch's names."""
+from .tensor import Tensor
+from .function import Function
+from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled
+from .anomaly import detect_anomaly, is_anomaly_enabled
+from .engine import backward, grad
+from .dtypes import (float16, float32, float64, int8, int16, int32, int64, uint8,
+                     bool_)
+from .factories import (tensor, as_tensor, from_numpy, zeros, ones, full, empty,
+                        zeros_like, ones_like, full_like, rand, randn, randint,
+                        rand_like, randn_like, randperm, arange, linspace, eye,
+                        manual_seed)
+from .ops.elementwise import where, maximum, minimum, clamp, cast
+from .ops.movement import cat, stack, split, chunk, pad, broadcast_to, sum_to
+from .ops.matmul import matmul
+from .ops import reduce as _reduce
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+
+concatenate = cat
+
+
+def _method(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    fn.__doc__ = f"Function form of ``Tensor.{name}``."
+    return fn
+
+
+for _name in ("exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
+              "leaky_relu", "elu", "softplus", "sum", "mean", "max", "min", "amax", "amin",
+              "var", "std", "logsumexp", "softmax", "log_softmax", "argmax", "argmin",
+              "reshape", "flatten", "transpose", "permute", "squeeze", "unsqueeze",
+              "clone", "detach", "square", "norm"):
+    globals()[_name] = _method(_name)
+del _name
+
+__all__ = [n for n in dir() if not n.startswith("_")]

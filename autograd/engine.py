@@ -1,0 +1,273 @@
+"""The backward pass: the chain rule applied once per node.
+
+1. Count, for every node reachable from the outputs, how many edges point at
+   it (an iterative walk: no recursion, so million-node chains are fine).
+2. Pop nodes whose consumers have all delivered their gradient (Kahn's
+   algorithm: a reverse topological order), call their ``backward`` once on
+   the summed gradient, and hand each input its share.  A gradient lives in
+   the ``grads`` dict only until its node runs, so memory follows the
+   frontier, not the whole graph.
+3. Leaves accumulate into ``.grad`` (``backward``) or into the result of
+   ``grad()`` -- never both.
+
+Backward runs with grad mode = ``create_graph``: with it on, the gradients
+are themselves recorded and can be differentiated again.
+"""
+import numpy as np
+
+from .function import Function, creation_site
+from .grad_mode import _state
+from .tensor import Tensor, _wrap
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad``.  With
+    ``inputs``, only into those tensors'."""
+    tensors = _as_tuple(tensors)
+    pairs = _root_pairs(tensors, grad_tensors, create_graph, "backward")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is None:
+        _run(pairs, retain_graph, create_graph, None)
+        return
+    inputs = _as_tuple(inputs)
+    found = _run(pairs, retain_graph, create_graph, _capture_map(inputs, "backward"))
+    with _grad_mode(create_graph):
+        for t, g in zip(inputs, found):
+            if g is not None:
+                _accumulate_into(t, g, create_graph, set())
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """d(outputs)/d(inputs), returned as a tuple; ``.grad`` is left alone."""
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    pairs = _root_pairs(outputs, grad_outputs, create_graph, "grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    found = _run(pairs, retain_graph, create_graph, _capture_map(inputs, "grad"))
+    for i, g in enumerate(found):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad: input {i} (shape {inputs[i].shape}) is not used in computing the "
+                "outputs, so it has no gradient. Pass allow_unused=True to get None for it.")
+    return tuple(found)
+
+
+# ----------------------------------------------------------------- setup
+def _as_tuple(x):
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+class _grad_mode:
+    def __init__(self, mode):
+        self.mode = mode
+
+    def __enter__(self):
+        self.prev = _state.enabled
+        _state.enabled = self.mode
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+
+def _root_pairs(outputs, grad_outputs, create_graph, op):
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    else:
+        grad_outputs = _as_tuple(grad_outputs) if not isinstance(grad_outputs, np.ndarray) \
+            else (grad_outputs,)
+        if len(grad_outputs) != len(outputs):
+            raise ValueError(f"{op}: got {len(grad_outputs)} gradients for {len(outputs)} outputs")
+    pairs = []
+    for i, (t, g) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: output {i} is a {type(t).__name__}, not a Tensor")
+        if not t._rg:
+            raise RuntimeError(
+                f"{op}: output {i} (shape {t.shape}) does not require grad and has no "
+                "grad_fn: nothing it was computed from requires grad (or it was computed "
+                "under no_grad()).")
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError(
+                    f"{op}: the gradient can be implied only for a scalar output, but output "
+                    f"{i} has shape {t.shape}. Pass gradient= a tensor of that shape (e.g. "
+                    "ones_like(out)), or reduce the output first (out.sum()).")
+            g = _wrap(np.ones(t.shape, dtype=t.dtype))
+        else:
+            gd = g._data if isinstance(g, Tensor) else np.asarray(g, dtype=t.dtype)
+            if gd.shape != t.shape:
+                raise RuntimeError(f"{op}: gradient {i} has shape {gd.shape} but the output "
+                                   f"has shape {t.shape}")
+            if isinstance(g, Tensor) and (create_graph or not g._rg):
+                if g.dtype != t.dtype:
+                    g = g.to(t.dtype)
+            else:
+                g = _wrap(gd.astype(t.dtype, copy=True))
+        pairs.append((t._grad_fn or t, g))
+    return pairs
+
+
+def _capture_map(inputs, op):
+    """Where each requested gradient is found: at a leaf, or at the node that
+    produced a non-leaf input."""
+    where = {}
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: input {i} is a {type(t).__name__}, not a Tensor")
+        if not t._rg:
+            raise RuntimeError(f"{op}: input {i} (shape {t.shape}) does not require grad, so "
+                               "no gradient can be computed for it")
+        where.setdefault(t._grad_fn or t, []).append(i)
+    return where
+
+
+# ------------------------------------------------------------------ core
+def _run(pairs, retain_graph, create_graph, capture):
+    """Run backward from ``pairs`` of (node or leaf, gradient).  Returns the
+    captured gradients when ``capture`` is given, else accumulates into
+    leaves' ``.grad``."""
+    found = [None] * (sum(len(v) for v in capture.values()) if capture is not None else 0)
+    owned = set()
+    grads = {}
+    deps = {}
+    roots = []
+    prev_mode = _state.enabled
+    _state.enabled = create_graph
+    try:
+        for edge, g in pairs:
+            if isinstance(edge, Function):
+                if edge in grads:
+                    grads[edge] = grads[edge] + g
+                else:
+                    grads[edge] = g
+                    deps[edge] = 0
+                    roots.append(edge)
+            else:
+                _deliver_leaf(edge, g, capture, found, create_graph, owned)
+
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            for nxt in node._edges:
+                if nxt is None or not nxt._is_node:
+                    continue
+                c = deps.get(nxt)
+                if c is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = c + 1
+
+        anomaly = _state.anomaly
+        ready = [r for r in roots if deps[r] == 0]
+        while ready:
+            node = ready.pop()
+            edges = node._edges
+            g = grads.pop(node, None)
+            if g is None:
+                results = (None,) * len(edges)
+            else:
+                if node._retained is not None:
+                    _retain(node, g, create_graph)
+                if capture is not None and node in capture:
+                    for i in capture[node]:
+                        found[i] = g
+                results = type(node).backward(node, g)
+                if type(results) is not tuple:
+                    results = (results,)
+                if len(results) != len(edges):
+                    raise RuntimeError(
+                        f"{node.name()}: backward returned {len(results)} gradients, but the "
+                        f"op had {len(edges)} inputs")
+                if not retain_graph:
+                    node._saved = None
+                    node._released = True
+            for nxt, gi in zip(edges, results):
+                if nxt is None:
+                    continue
+                if gi is not None and type(gi) is not Tensor:
+                    gi = _coerce(gi, node)
+                if nxt._is_node:
+                    if gi is not None:
+                        if gi._data.shape != nxt._shape:
+                            _shape_error(node, gi, nxt._shape)
+                        if anomaly:
+                            _check_finite(node, gi)
+                        prev = grads.get(nxt)
+                        grads[nxt] = gi if prev is None else prev + gi
+                    c = deps[nxt] - 1
+                    deps[nxt] = c
+                    if c == 0:
+                        ready.append(nxt)
+                elif gi is not None:
+                    if gi._data.shape != nxt._data.shape:
+                        _shape_error(node, gi, nxt._data.shape)
+                    if anomaly:
+                        _check_finite(node, gi)
+                    _deliver_leaf(nxt, gi, capture, found, create_graph, owned)
+    finally:
+        _state.enabled = prev_mode
+    return found
+
+
+def _deliver_leaf(leaf, g, capture, found, create_graph, owned):
+    if capture is not None:
+        idx = capture.get(leaf)
+        if idx is not None:
+            for i in idx:
+                found[i] = g if found[i] is None else found[i] + g
+        return
+    _accumulate_into(leaf, g, create_graph, owned)
+
+
+def _accumulate_into(t, g, create_graph, owned):
+    """``t.grad += g`` out of place.  Without create_graph the stored
+    gradient must own its memory: the same array can reach several leaves
+    (an Add passes its gradient to both inputs), and a user zeroing one
+    ``.grad`` in place must not zero another."""
+    if g._data.dtype != t._data.dtype:
+        g = g.to(t._data.dtype)
+    old = t.grad
+    if old is not None:
+        t.grad = old + g
+        return
+    if not create_graph:
+        d = g._data
+        if d.base is not None or id(d) in owned or not d.flags.writeable:
+            d = d.copy()
+        owned.add(id(d))
+        g = _wrap(d)
+    t.grad = g
+
+
+def _retain(node, g, create_graph):
+    t = node._retained()
+    if t is not None:
+        if not create_graph:
+            g = _wrap(g._data.copy())
+        t.grad = g if t.grad is None else t.grad + g
+
+
+def _coerce(g, node):
+    if isinstance(g, (np.ndarray, np.generic, float, int)):
+        return _wrap(np.asarray(g))
+    raise TypeError(f"{node.name()}: backward returned a {type(g).__name__}; expected a "
+                    "Tensor, a NumPy array or None")
+
+
+def _shape_error(node, g, shape):
+    raise RuntimeError(f"{node.name()}: backward returned a gradient of shape {g.shape} for "
+                       f"an input of shape {shape}")
+
+
+def _check_finite(node, g):
+    d = g._data
+    if d.dtype.kind in "fc" and not np.isfinite(d).all():
+        raise FloatingPointError(
+            f"detect_anomaly: {node.name()} returned NaN/Inf in its gradient. The op was "
+            f"created at:\n{creation_site(node)}")

@@ -1,0 +1,4 @@
+"""Built-in ops.  Each is a `Function` (forward on arrays, backward with
+Tensor ops) plus a thin function that prepares its arguments: broadcasting
+through explicit `Expand` nodes, dtype promotion through `Cast` nodes."""
+from . import elementwise, inplace, matmul, movement, reduce  # noqa: F401

@@ -1,0 +1,613 @@
+"""Elementwise ops.
+
+Binary ops never broadcast implicitly: `binary` first makes both operands
+the same shape with `Expand` nodes (whose backward is `sum_to`), so each
+backward below can assume ``grad.shape == input.shape``.  Python scalars
+pass straight to NumPy, which treats them as "weak" and keeps the tensor's
+dtype (float32 stays float32; float64 keeps full precision).
+"""
+import numpy as np
+
+from .. import dtypes as _dt
+from ..function import Function
+from ..tensor import Tensor, _wrap
+
+_SCALARS = (int, float, bool)
+
+
+# --------------------------------------------------------------- plumbing
+def _as_const(x, like):
+    """A non-tensor operand (scalar, NumPy array or nested list) as a
+    constant tensor.  NumPy arrays keep their dtype."""
+    if isinstance(x, np.ndarray):
+        return _wrap(x)
+    if isinstance(x, np.generic):
+        return _wrap(np.asarray(x))
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"unsupported operand of type {type(x).__name__} for a tensor op")
+    if arr.dtype.kind == "f" and like._data.dtype.kind == "f":
+        arr = arr.astype(like._data.dtype)  # Python floats take the tensor's dtype
+    return _wrap(arr)
+
+
+def _op_label(fn):
+    return f"{fn.__name__.lower()} ({fn._symbol})" if fn._symbol else fn.__name__.lower()
+
+
+def _align(fn, a, b):
+    """Bring two tensors to one dtype (PyTorch promotion) and one shape."""
+    da, db = a._data, b._data
+    if da.dtype != db.dtype:
+        dt = _dt.result_dtype(da.dtype, db.dtype)
+        if da.dtype != dt:
+            a = cast(a, dt)
+        if db.dtype != dt:
+            b = cast(b, dt)
+    if da.shape != db.shape:
+        try:
+            shape = np.broadcast_shapes(da.shape, db.shape)
+        except ValueError:
+            raise ValueError(
+                f"{_op_label(fn)}: shapes {da.shape} {fn._symbol or 'and'} {db.shape} "
+                "cannot be broadcast together") from None
+        if da.shape != shape:
+            a = Expand.apply(a, shape)
+        if db.shape != shape:
+            b = Expand.apply(b, shape)
+    return a, b
+
+
+def binary(fn, a, b):
+    """Dispatch a binary op: the common cases (same shape and dtype, or a
+    Python scalar with a float tensor) go straight to ``fn.apply``."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            da, db = a._data, b._data
+            if da.shape != db.shape or da.dtype != db.dtype:
+                a, b = _align(fn, a, b)
+        elif type(b) in _SCALARS:
+            if a._data.dtype.kind != "f":
+                a = _promote_for_scalar(fn, a, b)
+        else:
+            a, b = _align(fn, a, _as_const(b, a))
+    elif isinstance(b, Tensor):
+        if type(a) in _SCALARS:
+            if b._data.dtype.kind != "f":
+                b = _promote_for_scalar(fn, b, a)
+        else:
+            a, b = _align(fn, _as_const(a, b), b)
+    else:
+        raise TypeError(f"{_op_label(fn)}: expected at least one tensor operand")
+    return fn.apply(a, b)
+
+
+def _promote_for_scalar(fn, t, scalar):
+    """Integer/bool tensor meets a Python scalar: a float scalar (or true
+    division) makes the result float32, as in PyTorch."""
+    if isinstance(scalar, float) or fn is Div:
+        return cast(t, _dt.DEFAULT_FLOAT)
+    return t
+
+
+def unary(fn, x):
+    """Float-valued unary ops turn integer input into float32 (PyTorch)."""
+    if x._data.dtype.kind != "f" and fn._float_only:
+        x = cast(x, _dt.DEFAULT_FLOAT)
+    return fn.apply(x)
+
+
+def compare(ufunc, a, b):
+    """Comparisons and logical ops: NumPy result, never differentiable."""
+    da = a._data if isinstance(a, Tensor) else a
+    db = b._data if isinstance(b, Tensor) else b
+    try:
+        return _wrap(np.asarray(ufunc(da, db)))
+    except ValueError:
+        raise ValueError(f"{ufunc.__name__}: shapes {np.shape(da)} and {np.shape(db)} "
+                         "cannot be broadcast together") from None
+
+
+class _Elementwise(Function):
+    __slots__ = ()
+    _symbol = None
+    _float_only = True
+
+
+# ------------------------------------------------------------ arithmetic
+class Add(_Elementwise):
+    __slots__ = ()
+    _symbol = "+"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        return (g if n[0] else None), (g if n[1] else None)
+
+
+class Sub(_Elementwise):
+    __slots__ = ()
+    _symbol = "-"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        return (g if n[0] else None), (-g if n[1] else None)
+
+
+class Mul(_Elementwise):
+    __slots__ = ()
+    _symbol = "*"
+    # grad of a needs b and vice versa: save each only if the other needs it
+    _save_inputs = (1, 0)
+    _save_when = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        b, a = ctx.saved_tensors
+        return (None if b is None else g * b), (None if a is None else g * a)
+
+
+class Div(_Elementwise):
+    __slots__ = ()
+    _symbol = "/"
+    _save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a / b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        ga = g / b if n[0] else None
+        gb = -g * a / (b * b) if n[1] else None
+        return ga, gb
+
+
+class Neg(_Elementwise):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class PowScalar(_Elementwise):
+    """``x ** p`` for a constant exponent."""
+    __slots__ = ("_p",)
+    _symbol = "**"
+    _save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx._p = p
+        return a ** p
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        p = ctx._p
+        if p == 2:
+            return g * (a * 2), None
+        return g * (a ** (p - 1) * p), None
+
+
+class Pow(_Elementwise):
+    """``a ** b`` with a tensor exponent (the base may be a constant)."""
+    __slots__ = ()
+    _symbol = "**"
+    _save_inputs = (0, 1)
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.power(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        ga = g * (b * a ** (b - 1)) if n[0] else None
+        gb = None
+        if n[1]:
+            base = a._data if isinstance(a, Tensor) else np.asarray(a)
+            # d/db a**b = a**b log a; at a == 0 PyTorch defines it as 0, and
+            # negative bases give NaN (log of a negative number)
+            with np.errstate(invalid="ignore"):
+                gb = g * (out * log(where(base == 0, 1.0, a)))
+        return ga, gb
+
+
+def power(a, b):
+    if isinstance(a, Tensor) and type(b) in _SCALARS:
+        if a._data.dtype.kind != "f" and (isinstance(b, float) or b < 0):
+            a = cast(a, _dt.DEFAULT_FLOAT)
+        return PowScalar.apply(a, b)
+    return binary(Pow, a, b)
+
+
+def log(x):
+    return unary(Log, x)
+
+
+# ---------------------------------------------------------- unary math
+class Exp(_Elementwise):
+    __slots__ = ()
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.exp(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * out
+
+
+class Log(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.log(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / a
+
+
+class Sqrt(_Elementwise):
+    __slots__ = ()
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.sqrt(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g / (out * 2)
+
+
+class Abs(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0,)
+    _float_only = False
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * np.sign(a._data)
+
+
+class Sin(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.cos()
+
+
+class Cos(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * a.sin()
+
+
+class Tanh(_Elementwise):
+    __slots__ = ()
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.tanh(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (1 - out * out)
+
+
+class Sigmoid(_Elementwise):
+    __slots__ = ()
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        # exp(-log(1 + exp(-a))): no overflow for any a, full relative precision
+        return np.exp(-np.logaddexp(0.0, -a))
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (out * (1 - out))
+
+
+class Relu(_Elementwise):
+    __slots__ = ()
+    _save_output = True
+    _float_only = False
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.maximum(a, 0)
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        return g * (out._data > 0)
+
+
+class LeakyRelu(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        return np.where(a > 0, a, a * slope)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, slope = ctx.saved_tensors
+        return g * np.where(a._data > 0, 1.0, slope).astype(a._data.dtype), None
+
+
+def leaky_relu(x, negative_slope=0.01):
+    return unary_with(LeakyRelu, x, float(negative_slope))
+
+
+class Elu(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0, 1)
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, alpha, out = ctx.saved_tensors
+        # slope is 1 for a > 0 and alpha * exp(a) = out + alpha otherwise
+        return g * where(a._data > 0, 1.0, out + alpha), None
+
+
+def elu(x, alpha=1.0):
+    return unary_with(Elu, x, float(alpha))
+
+
+class Softplus(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0, 1, 2)
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        z = a * beta
+        return np.where(z > threshold, a, np.logaddexp(0.0, z) / beta)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, beta, threshold = ctx.saved_tensors
+        slope = (a * beta).sigmoid()
+        linear = (a._data * beta) > threshold
+        if linear.any():
+            slope = where(linear, 1.0, slope)
+        return g * slope, None, None
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    return unary_with(Softplus, x, float(beta), float(threshold))
+
+
+def unary_with(fn, x, *params):
+    if x._data.dtype.kind != "f":
+        x = cast(x, _dt.DEFAULT_FLOAT)
+    return fn.apply(x, *params)
+
+
+class Clamp(_Elementwise):
+    __slots__ = ()
+    _save_inputs = (0, 1, 2)
+    _float_only = False
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        return np.clip(a, lo, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, lo, hi = ctx.saved_tensors
+        d = a._data
+        inside = np.ones(d.shape, dtype=bool)
+        if lo is not None:
+            inside &= d >= lo
+        if hi is not None:
+            inside &= d <= hi
+        return g * inside, None, None
+
+
+def clamp(x, min=None, max=None):
+    if min is None and max is None:
+        raise ValueError("clamp(): at least one of min and max must be given")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = x
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    return Clamp.apply(x, min, max)
+
+
+class Maximum(_Elementwise):
+    """Elementwise max; on ties each side gets half the gradient (PyTorch)."""
+    __slots__ = ()
+    _save_inputs = (0, 1)
+    _pick = staticmethod(np.greater)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.maximum(a, b)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        da, db = a._data, b._data
+        w = cls._pick(da, db).astype(da.dtype)
+        w += (da == db) * da.dtype.type(0.5)
+        n = ctx.needs_input_grad
+        return (g * w if n[0] else None), (g * (1 - w) if n[1] else None)
+
+
+class Minimum(Maximum):
+    __slots__ = ()
+    _pick = staticmethod(np.less)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return np.minimum(a, b)
+
+
+def maximum(a, b):
+    return _binary_tensors(Maximum, a, b)
+
+
+def minimum(a, b):
+    return _binary_tensors(Minimum, a, b)
+
+
+def _binary_tensors(fn, a, b):
+    """Like `binary` but scalars become constant tensors (the op needs them
+    as arrays in backward)."""
+    if not isinstance(a, Tensor):
+        a = _as_const(a, b)
+    if not isinstance(b, Tensor):
+        b = _as_const(b, a)
+    return binary(fn, a, b)
+
+
+class Where(Function):
+    __slots__ = ()
+    _save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond, = ctx.saved_tensors
+        n = ctx.needs_input_grad
+        zero = g._data.dtype.type(0)
+        return (None,
+                Where.apply(cond, g, zero) if n[1] else None,
+                Where.apply(cond, zero, g) if n[2] else None)
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other``; gradients flow to
+    the chosen side only."""
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        cond = cond.astype(bool)
+    ta, tb = isinstance(input, Tensor), isinstance(other, Tensor)
+    if not ta and not tb:
+        return _wrap(np.asarray(np.where(cond, input, other)))
+    if ta and tb:
+        a, b = _align(Where, input, other)
+    elif ta:
+        a, b = input, _scalar_or_const(other, input)
+    else:
+        a, b = _scalar_or_const(input, other), other
+    shapes = [np.shape(x._data if isinstance(x, Tensor) else x) for x in (a, b)]
+    try:
+        shape = np.broadcast_shapes(cond.shape, *shapes)
+    except ValueError:
+        raise ValueError(f"where: condition {cond.shape}, input {shapes[0]} and other "
+                         f"{shapes[1]} cannot be broadcast together") from None
+    if isinstance(a, Tensor) and a._data.shape != shape:
+        a = Expand.apply(a, shape)
+    if isinstance(b, Tensor) and b._data.shape != shape:
+        b = Expand.apply(b, shape)
+    if cond.shape != shape:
+        cond = np.broadcast_to(cond, shape)
+    return Where.apply(cond, a, b)
+
+
+def _scalar_or_const(x, like):
+    if type(x) in _SCALARS:
+        return like._data.dtype.type(x) if like._data.dtype.kind == "f" else x
+    t = _as_const(x, like)
+    _, t = _align(Where, like, t)  # dtype only; shapes are settled by the caller
+    return t
+
+
+# ---------------------------------------------------------------- casts
+class Cast(Function):
+    __slots__ = ("_in_dtype",)
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx._in_dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return cast(g, ctx._in_dtype), None
+
+    def name(self):
+        return "ToCopyBackward"
+
+
+def cast(x, dtype):
+    """Differentiable between float dtypes; a cast to an integer or bool
+    dtype gives a tensor without history."""
+    dtype = np.dtype(dtype)
+    if x._data.dtype == dtype:
+        return x
+    if dtype.kind != "f" or not x._rg:
+        return _wrap(x._data.astype(dtype))
+    return Cast.apply(x, dtype)
+
+
+from .movement import Expand  # noqa: E402

@@ -1,0 +1,145 @@
+"""In-place ops: the tensor object keeps its identity, its array is
+overwritten, and its version counter is bumped.
+
+When the graph is being recorded, the tensor's history is *rebased*: the op
+is computed out of place on a copy of the old value, and the tensor takes
+over the new node, exactly as if the user had written ``x = x + y``.  Nodes
+that saved the old value see the bumped version and refuse to run.
+"""
+import numpy as np
+
+from ..function import Function
+from ..grad_mode import _state
+from ..tensor import Tensor, _wrap
+from . import elementwise as ew
+from .movement import getitem, sum_to, broadcast_to, _norm_index
+
+_UFUNCS = {ew.Add: np.add, ew.Sub: np.subtract, ew.Mul: np.multiply, ew.Div: np.true_divide}
+
+
+def _leaf_error(t, label):
+    raise RuntimeError(
+        f"{label}: a leaf tensor that requires grad (shape {t.shape}) cannot be modified "
+        "in place while grad mode is on: its .grad is defined with respect to its "
+        "current value. Wrap the update in `with autograd.no_grad():` (as optimizers "
+        "do) or write an out-of-place op.")
+
+
+def _tracked(t, other):
+    return _state.enabled and (t._rg or (isinstance(other, Tensor) and other._rg))
+
+
+def _history_copy(t):
+    """The tensor's current value and history, as a separate tensor that the
+    coming overwrite cannot touch."""
+    old = _wrap(t._data.copy())
+    old._grad_fn = t._grad_fn
+    old._rg = t._rg
+    return old
+
+
+def _rebase(t, result, label):
+    if result.shape != t.shape:
+        raise ValueError(f"{label}: the result has shape {result.shape} but the tensor being "
+                         f"updated has shape {t.shape}; in-place ops cannot change a shape")
+    if result.dtype != t.dtype:
+        result = ew.cast(result, t.dtype)
+    _write(t, result._data, label)
+    t._grad_fn = result._grad_fn
+    t._rg = result._rg
+
+
+def _write(t, values, label):
+    try:
+        np.copyto(t._data, values, casting="same_kind")
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"{label}: cannot write into the tensor of shape {t.shape} and dtype "
+                      f"{t.dtype}: {e}") from None
+    t._vc[0] += 1
+
+
+def apply_inplace(t, fn, other, label):
+    if _tracked(t, other):
+        if t._rg and t._grad_fn is None:
+            _leaf_error(t, label)
+        _rebase(t, ew.binary(fn, _history_copy(t), other), label)
+        return t
+    od = other._data if isinstance(other, Tensor) else other
+    try:
+        _UFUNCS[fn](t._data, od, out=t._data)
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"{label}: cannot update a tensor of shape {t.shape} and dtype {t.dtype} "
+                      f"in place with an operand of shape {np.shape(od)} and dtype "
+                      f"{getattr(od, 'dtype', type(od).__name__)}: {e}") from None
+    t._vc[0] += 1
+    return t
+
+
+def fill_inplace(t, value, label):
+    if _state.enabled and t._rg:
+        if t._grad_fn is None:
+            _leaf_error(t, label)
+        _rebase(t, ew.binary(ew.Mul, _history_copy(t), 0.0) + value, label)
+        return t
+    try:
+        t._data[...] = value
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"{label}: cannot fill a tensor of dtype {t.dtype}: {e}") from None
+    t._vc[0] += 1
+    return t
+
+
+def copy_inplace(t, src):
+    if _tracked(t, src):
+        if t._rg and t._grad_fn is None:
+            _leaf_error(t, "copy_")
+        s = src if isinstance(src, Tensor) else _wrap(np.asarray(src, dtype=t.dtype))
+        _rebase(t, broadcast_to(s, t.shape, "copy_"), "copy_")
+        return t
+    _write(t, src._data if isinstance(src, Tensor) else src, "copy_")
+    return t
+
+
+class IndexPut(Function):
+    """``out = old; out[index] = value``: old's gradient is zero at index,
+    value's is the gradient there."""
+    __slots__ = ("_index", "_value_shape")
+
+    @staticmethod
+    def forward(ctx, old, value, index):
+        ctx._index = index
+        ctx._value_shape = np.shape(value)
+        out = old.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        n = ctx.needs_input_grad
+        g_old = None
+        if n[0]:
+            keep = np.ones(g.shape, dtype=g.dtype)
+            keep[ctx._index] = 0
+            g_old = g * keep
+        g_val = None
+        if n[1]:
+            g_val = getitem(g, ctx._index)
+            g_val = sum_to(g_val, ctx._value_shape)
+        return g_old, g_val, None
+
+
+def setitem(t, index, value):
+    index = _norm_index(index)
+    if _tracked(t, value):
+        if t._rg and t._grad_fn is None:
+            _leaf_error(t, "__setitem__")
+        v = value
+        if isinstance(v, Tensor) and v.dtype != t.dtype:
+            v = ew.cast(v, t.dtype)
+        _rebase(t, IndexPut.apply(_history_copy(t), v, index), "__setitem__")
+        return
+    try:
+        t._data[index] = value._data if isinstance(value, Tensor) else value
+    except (ValueError, IndexError, TypeError) as e:
+        raise type(e)(f"__setitem__ on a tensor of shape {t.shape}: {e}") from None
+    t._vc[0] += 1

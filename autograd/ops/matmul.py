@@ -1,0 +1,83 @@
+"""Matrix product with NumPy's ``matmul`` semantics.
+
+The primitive `MatMul` only ever sees operands with ``ndim >= 2`` and equal
+batch dims; `matmul` gets them there with unsqueeze (1-D operands), `Expand`
+(batch broadcasting) and, for the common ``(..., n, k) @ (k, m)`` case, a
+reshape to one 2-D product so the weight gradient is a single GEMM instead
+of a batch of them summed afterwards.
+"""
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor, _wrap
+from .movement import Expand, reshape, unsqueeze, squeeze
+
+
+class MatMul(Function):
+    __slots__ = ()
+    _symbol = "@"
+    _save_inputs = (1, 0)
+    _save_when = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a @ b
+
+    @staticmethod
+    def backward(ctx, g):
+        b, a = ctx.saved_tensors
+        ga = MatMul.apply(g, b.mT) if b is not None else None
+        gb = MatMul.apply(a.mT, g) if a is not None else None
+        return ga, gb
+
+
+def matmul(a, b):
+    if not isinstance(a, Tensor):
+        a = _wrap(np.asarray(a))
+    if not isinstance(b, Tensor):
+        b = _wrap(np.asarray(b))
+    sa, sb = a.shape, b.shape
+    if a.ndim == 2 and b.ndim == 2 and sa[1] == sb[0] and a.dtype == b.dtype:
+        return MatMul.apply(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(f"matmul (@): both operands need at least 1 dimension, got shapes "
+                         f"{sa} @ {sb}")
+    if a.dtype != b.dtype:
+        a, b = _align_dtypes(a, b)
+    ka = sa[-1]
+    kb = sb[0] if b.ndim == 1 else sb[-2]
+    if ka != kb:
+        raise ValueError(f"matmul (@): shapes {sa} @ {sb} do not match: {ka} columns on the "
+                         f"left, {kb} rows on the right")
+    a1, b1 = a.ndim == 1, b.ndim == 1
+    if a1:
+        a = unsqueeze(a, 0)
+    if b1:
+        b = unsqueeze(b, -1)
+    if b.ndim == 2 and a.ndim > 2:
+        lead = a.shape[:-1]
+        out = reshape(MatMul.apply(reshape(a, (-1, ka)), b), lead + (b.shape[-1],))
+    else:
+        try:
+            batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        except ValueError:
+            raise ValueError(f"matmul (@): batch dimensions of {sa} @ {sb} cannot be "
+                             "broadcast together") from None
+        if a.shape[:-2] != batch:
+            a = Expand.apply(a, batch + a.shape[-2:])
+        if b.shape[:-2] != batch:
+            b = Expand.apply(b, batch + b.shape[-2:])
+        out = MatMul.apply(a, b)
+    if a1:
+        out = squeeze(out, -2)
+    if b1:
+        out = squeeze(out, -1)
+    return out
+
+
+def _align_dtypes(a, b):
+    from .elementwise import cast
+    from .. import dtypes as _dt
+    dt = _dt.result_dtype(a.dtype, b.dtype)
+    return cast(a, dt), cast(b, dt)
+

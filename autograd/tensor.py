@@ -1,0 +1,572 @@
+"""`Tensor`: an ndarray plus what autograd needs to differentiate through it.
+
+A tensor is either a *leaf* (made by the user; ``grad_fn`` is None) or the
+result of an op that recorded a node (``grad_fn``).  Gradients of leaves
+that require grad accumulate in ``.grad``; non-leaves keep theirs only after
+``retain_grad()``.
+
+``_vc`` is the version counter: a one-element list shared by a tensor and
+the views made from it.  Every in-place change bumps it; a node that saved
+the tensor remembers the version it saw and refuses to use a changed one.
+"""
+import numpy as np
+
+from . import dtypes as _dt
+from .grad_mode import _state
+
+_new = object.__new__
+
+
+def _wrap(data):
+    """Fast internal constructor: a tensor that does not require grad around
+    an ndarray (no checks, no copies)."""
+    t = _new(Tensor)
+    t._data = data
+    t.grad = None
+    t._rg = False
+    t._grad_fn = None
+    t._vc = [0]
+    t.name = None
+    return t
+
+
+def _dim_arg(dim, axis, op):
+    """PyTorch accepts ``dim`` and NumPy's ``axis`` for the same thing."""
+    if axis is not None:
+        if dim is not None and dim != axis:
+            raise TypeError(f"{op}(): got both dim={dim!r} and axis={axis!r}")
+        return axis
+    return dim
+
+
+def _keep_arg(keepdim, keepdims):
+    return bool(keepdim or keepdims)
+
+
+class Tensor:
+    __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "__weakref__")
+    _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
+    __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
+    __hash__ = object.__hash__  # == is elementwise, identity stays the hash
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if isinstance(data, Tensor):
+            data = data._data
+        self._data = _dt.infer_array(data, None if dtype is None else np.dtype(dtype))
+        self.grad = None
+        self._rg = False
+        self._grad_fn = None
+        self._vc = [0]
+        self.name = name
+        if requires_grad:
+            self.requires_grad = True
+
+    # ------------------------------------------------------------ storage
+    @property
+    def data(self):
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        """Replacing or updating ``.data`` (as optimizers do) is an in-place
+        change: saved copies of this tensor become invalid."""
+        value = value._data if isinstance(value, Tensor) else np.asarray(value)
+        self._data = value
+        self._vc[0] += 1
+
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        flag = bool(flag)
+        if self._grad_fn is not None:
+            if flag:
+                return
+            raise RuntimeError(
+                "requires_grad can only be changed on leaf tensors; this tensor was "
+                f"made by {self._grad_fn.name()}. Use .detach() for a tensor that does "
+                "not require grad.")
+        if flag and self._data.dtype.kind not in "fc":
+            raise TypeError(
+                f"only floating-point tensors can require grad, got dtype "
+                f"{self._data.dtype}; convert first, e.g. x.float() or x.double()")
+        self._rg = flag
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def shape(self):
+        return self._data.shape
+
+    @property
+    def dtype(self):
+        return self._data.dtype
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    def size(self, dim=None):
+        return self._data.shape if dim is None else self._data.shape[dim]
+
+    def numel(self):
+        return self._data.size
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def numpy(self):
+        """The underlying array (shared, not copied)."""
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def item(self):
+        if self._data.size != 1:
+            raise ValueError(f"item(): only one-element tensors can be converted to a "
+                             f"Python number, got shape {self._data.shape}")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor of shape {self._data.shape} "
+                               "is ambiguous; use .any() or .all()")
+        return bool(self._data)
+
+    def __repr__(self):
+        body = np.array2string(self._data, precision=4, separator=", ",
+                               prefix="tensor(", floatmode="maxprec_equal")
+        extras = []
+        if self._data.dtype not in (np.float32, np.int64, np.bool_):
+            extras.append(f"dtype={self._data.dtype}")
+        if self._grad_fn is not None:
+            extras.append(f"grad_fn={self._grad_fn!r}")
+        elif self._rg:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # -------------------------------------------------------- graph control
+    def detach(self):
+        """Same data (and version counter), no history."""
+        t = _wrap(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self):
+        self._grad_fn = None
+        self._rg = False
+        return self
+
+    def clone(self):
+        return _ops.movement.clone(self)
+
+    def retain_grad(self):
+        """Keep ``.grad`` for this non-leaf after backward."""
+        if not self._rg:
+            raise RuntimeError("retain_grad(): the tensor does not require grad")
+        if self._grad_fn is not None:
+            import weakref
+            self._grad_fn._retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self):
+        fn = self._grad_fn
+        return fn is not None and fn._retained is not None and fn._retained() is self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        _engine.backward((self,), None if gradient is None else (gradient,),
+                         retain_graph, create_graph, inputs)
+
+    # -------------------------------------------------------------- dtypes
+    def astype(self, dtype):
+        return _ops.elementwise.cast(self, dtype)
+
+    def to(self, dtype):
+        return _ops.elementwise.cast(self, dtype)
+
+    def type(self, dtype):
+        return _ops.elementwise.cast(self, dtype)
+
+    def float(self):
+        return _ops.elementwise.cast(self, np.float32)
+
+    def double(self):
+        return _ops.elementwise.cast(self, np.float64)
+
+    def half(self):
+        return _ops.elementwise.cast(self, np.float16)
+
+    def long(self):
+        return _ops.elementwise.cast(self, np.int64)
+
+    def int(self):
+        return _ops.elementwise.cast(self, np.int32)
+
+    def bool(self):
+        return _ops.elementwise.cast(self, np.bool_)
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    # --------------------------------------------------------- arithmetic
+    def __add__(self, other):
+        return _ew.binary(_ew.Add, self, other)
+
+    def __radd__(self, other):
+        return _ew.binary(_ew.Add, other, self)
+
+    def __sub__(self, other):
+        return _ew.binary(_ew.Sub, self, other)
+
+    def __rsub__(self, other):
+        return _ew.binary(_ew.Sub, other, self)
+
+    def __mul__(self, other):
+        return _ew.binary(_ew.Mul, self, other)
+
+    def __rmul__(self, other):
+        return _ew.binary(_ew.Mul, other, self)
+
+    def __truediv__(self, other):
+        return _ew.binary(_ew.Div, self, other)
+
+    def __rtruediv__(self, other):
+        return _ew.binary(_ew.Div, other, self)
+
+    def __pow__(self, other):
+        return _ew.power(self, other)
+
+    def __rpow__(self, other):
+        return _ew.power(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul.matmul(other, self)
+
+    def __neg__(self):
+        return _ew.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ew.unary(_ew.Abs, self)
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    pow = __pow__
+    matmul = __matmul__
+    neg = __neg__
+
+    # in-place arithmetic: same object, bumped version, history rebased
+    def __iadd__(self, other):
+        return _ops.inplace.apply_inplace(self, _ew.Add, other, "+=")
+
+    def __isub__(self, other):
+        return _ops.inplace.apply_inplace(self, _ew.Sub, other, "-=")
+
+    def __imul__(self, other):
+        return _ops.inplace.apply_inplace(self, _ew.Mul, other, "*=")
+
+    def __itruediv__(self, other):
+        return _ops.inplace.apply_inplace(self, _ew.Div, other, "/=")
+
+    def add_(self, other, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ew.Add, other if alpha == 1 else other * alpha, "add_")
+
+    def sub_(self, other, alpha=1):
+        return _ops.inplace.apply_inplace(self, _ew.Sub, other if alpha == 1 else other * alpha, "sub_")
+
+    def mul_(self, other):
+        return _ops.inplace.apply_inplace(self, _ew.Mul, other, "mul_")
+
+    def div_(self, other):
+        return _ops.inplace.apply_inplace(self, _ew.Div, other, "div_")
+
+    def zero_(self):
+        return _ops.inplace.fill_inplace(self, 0, "zero_")
+
+    def fill_(self, value):
+        return _ops.inplace.fill_inplace(self, value, "fill_")
+
+    def copy_(self, src):
+        return _ops.inplace.copy_inplace(self, src)
+
+    # -------------------------------------------------------- comparisons
+    def __eq__(self, other):
+        return _ew.compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return _ew.compare(np.not_equal, self, other)
+
+    def __lt__(self, other):
+        return _ew.compare(np.less, self, other)
+
+    def __le__(self, other):
+        return _ew.compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _ew.compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return _ew.compare(np.greater_equal, self, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self):
+        return _wrap(np.logical_not(self._data) if self._data.dtype == np.bool_
+                     else np.invert(self._data))
+
+    def __and__(self, other):
+        return _ew.compare(np.logical_and, self, other)
+
+    def __or__(self, other):
+        return _ew.compare(np.logical_or, self, other)
+
+    def __xor__(self, other):
+        return _ew.compare(np.logical_xor, self, other)
+
+    def any(self):
+        return _wrap(np.asarray(self._data.any()))
+
+    def all(self):
+        return _wrap(np.asarray(self._data.all()))
+
+    def isnan(self):
+        return _wrap(np.isnan(self._data))
+
+    def isfinite(self):
+        return _wrap(np.isfinite(self._data))
+
+    def sign(self):
+        return _wrap(np.sign(self._data))
+
+    def argmax(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        return _ops.reduce.argmax(self, _dim_arg(dim, axis, "argmax"), _keep_arg(keepdim, keepdims))
+
+    def argmin(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        return _ops.reduce.argmin(self, _dim_arg(dim, axis, "argmin"), _keep_arg(keepdim, keepdims))
+
+    # ------------------------------------------------------- unary math
+    def exp(self):
+        return _ew.unary(_ew.Exp, self)
+
+    def log(self):
+        return _ew.unary(_ew.Log, self)
+
+    def sqrt(self):
+        return _ew.unary(_ew.Sqrt, self)
+
+    def abs(self):
+        return _ew.unary(_ew.Abs, self)
+
+    def sin(self):
+        return _ew.unary(_ew.Sin, self)
+
+    def cos(self):
+        return _ew.unary(_ew.Cos, self)
+
+    def tanh(self):
+        return _ew.unary(_ew.Tanh, self)
+
+    def sigmoid(self):
+        return _ew.unary(_ew.Sigmoid, self)
+
+    def relu(self):
+        return _ew.unary(_ew.Relu, self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        return _ew.leaky_relu(self, negative_slope)
+
+    def elu(self, alpha=1.0):
+        return _ew.elu(self, alpha)
+
+    def softplus(self, beta=1.0, threshold=20.0):
+        return _ew.softplus(self, beta, threshold)
+
+    def clamp(self, min=None, max=None):
+        return _ew.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return _ew.maximum(self, other)
+
+    def minimum(self, other):
+        return _ew.minimum(self, other)
+
+    def square(self):
+        return _ew.binary(_ew.Mul, self, self)
+
+    def reciprocal(self):
+        return _ew.binary(_ew.Div, 1.0, self)
+
+    # --------------------------------------------------------- reductions
+    def sum(self, dim=None, keepdim=False, axis=None, keepdims=False, dtype=None):
+        x = self if dtype is None else self.to(dtype)
+        return _ops.reduce.sum(x, _dim_arg(dim, axis, "sum"), _keep_arg(keepdim, keepdims))
+
+    def mean(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        return _ops.reduce.mean(self, _dim_arg(dim, axis, "mean"), _keep_arg(keepdim, keepdims))
+
+    def max(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        """Without ``dim``: the largest value (gradient shared among ties).
+        With ``dim``: ``(values, indices)`` as in PyTorch."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        return _ops.reduce.max(self, _dim_arg(dim, axis, "max"), _keep_arg(keepdim, keepdims))
+
+    def min(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        return _ops.reduce.min(self, _dim_arg(dim, axis, "min"), _keep_arg(keepdim, keepdims))
+
+    def amax(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        return _ops.reduce.amax(self, _dim_arg(dim, axis, "amax"), _keep_arg(keepdim, keepdims))
+
+    def amin(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        return _ops.reduce.amin(self, _dim_arg(dim, axis, "amin"), _keep_arg(keepdim, keepdims))
+
+    def var(self, dim=None, unbiased=None, keepdim=False, axis=None, keepdims=False,
+            correction=None):
+        return _ops.reduce.var(self, _dim_arg(dim, axis, "var"), _correction(unbiased, correction),
+                               _keep_arg(keepdim, keepdims))
+
+    def std(self, dim=None, unbiased=None, keepdim=False, axis=None, keepdims=False,
+            correction=None):
+        return _ops.reduce.std(self, _dim_arg(dim, axis, "std"), _correction(unbiased, correction),
+                               _keep_arg(keepdim, keepdims))
+
+    def logsumexp(self, dim=None, keepdim=False, axis=None, keepdims=False):
+        return _ops.reduce.logsumexp(self, _dim_arg(dim, axis, "logsumexp"), _keep_arg(keepdim, keepdims))
+
+    def softmax(self, dim=None, axis=None):
+        return _ops.reduce.softmax(self, _dim_arg(dim, axis, "softmax"))
+
+    def log_softmax(self, dim=None, axis=None):
+        return _ops.reduce.log_softmax(self, _dim_arg(dim, axis, "log_softmax"))
+
+    def norm(self, p=2, dim=None, keepdim=False):
+        return _ops.reduce.norm(self, p, dim, keepdim)
+
+    # ------------------------------------------------------------ movement
+    def reshape(self, *shape):
+        return _mv.reshape(self, _mv.shape_arg(shape))
+
+    def view(self, *shape):
+        return _mv.reshape(self, _mv.shape_arg(shape))
+
+    def view_as(self, other):
+        return _mv.reshape(self, other.shape)
+
+    def reshape_as(self, other):
+        return _mv.reshape(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _mv.flatten(self, start_dim, end_dim)
+
+    def transpose(self, dim0=-2, dim1=-1):
+        return _mv.transpose(self, dim0, dim1)
+
+    def permute(self, *dims):
+        return _mv.permute(self, _mv.shape_arg(dims))
+
+    @property
+    def T(self):
+        return _mv.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return _mv.transpose(self, -2, -1)
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise ValueError(f"t(): expects a tensor with at most 2 dims, got shape {self.shape}")
+        return self.T
+
+    def squeeze(self, dim=None, axis=None):
+        return _mv.squeeze(self, _dim_arg(dim, axis, "squeeze"))
+
+    def unsqueeze(self, dim):
+        return _mv.unsqueeze(self, dim)
+
+    def expand(self, *shape):
+        return _mv.expand(self, _mv.shape_arg(shape))
+
+    def expand_as(self, other):
+        return _mv.expand(self, other.shape)
+
+    def broadcast_to(self, shape):
+        return _mv.broadcast_to(self, tuple(shape))
+
+    def repeat(self, *reps):
+        return _mv.repeat(self, _mv.shape_arg(reps))
+
+    def __getitem__(self, index):
+        return _mv.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _ops.inplace.setitem(self, index, value)
+
+    def split(self, split_size_or_sections, dim=0):
+        return _mv.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _mv.chunk(self, chunks, dim)
+
+    def contiguous(self):
+        return self
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        if unbiased is not None:
+            raise TypeError("var/std: give either unbiased= or correction=, not both")
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+from . import engine as _engine  # noqa: E402
+from . import ops as _ops  # noqa: E402
+from .ops import elementwise as _ew  # noqa: E402
+from .ops import movement as _mv  # noqa: E402

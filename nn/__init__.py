@@ -1,0 +1,1 @@
+"""chainrule.nn: layers, losses and init (built on autograd)."""
