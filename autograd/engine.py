@@ -15,7 +15,7 @@ are themselves recorded and can be differentiated again.
 """
 import numpy as np
 
-from .function import Function, creation_site
+from .function import _RELEASED, Function, creation_site
 from .grad_mode import _state
 from .tensor import Tensor, _wrap
 
@@ -35,7 +35,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     with _grad_mode(create_graph):
         for t, g in zip(inputs, found):
             if g is not None:
-                _accumulate_into(t, g, create_graph, set())
+                _accumulate_into(t, g, None if create_graph else set())
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -130,12 +130,16 @@ def _capture_map(inputs, op):
 def _run(pairs, retain_graph, create_graph, capture):
     """Run backward from ``pairs`` of (node or leaf, gradient).  Returns the
     captured gradients when ``capture`` is given, else accumulates into
-    leaves' ``.grad``."""
+    leaves' ``.grad``.
+
+    Without ``create_graph`` no gradient needs a history, so sums of
+    gradients are done on the arrays directly (no op dispatch) and each leaf
+    gets its total once, at the end."""
     found = [None] * (sum(len(v) for v in capture.values()) if capture is not None else 0)
-    owned = set()
     grads = {}
     deps = {}
     roots = []
+    leaf_sums = {} if capture is None and not create_graph else None
     prev_mode = _state.enabled
     _state.enabled = create_graph
     try:
@@ -148,7 +152,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                     deps[edge] = 0
                     roots.append(edge)
             else:
-                _deliver_leaf(edge, g, capture, found, create_graph, owned)
+                _deliver_leaf(edge, g, capture, found, leaf_sums)
 
         stack = list(roots)
         while stack:
@@ -185,8 +189,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                         f"{node.name()}: backward returned {len(results)} gradients, but the "
                         f"op had {len(edges)} inputs")
                 if not retain_graph:
-                    node._saved = None
-                    node._released = True
+                    node._saved = _RELEASED
             for nxt, gi in zip(edges, results):
                 if nxt is None:
                     continue
@@ -199,7 +202,12 @@ def _run(pairs, retain_graph, create_graph, capture):
                         if anomaly:
                             _check_finite(node, gi)
                         prev = grads.get(nxt)
-                        grads[nxt] = gi if prev is None else prev + gi
+                        if prev is None:
+                            grads[nxt] = gi
+                        elif create_graph:
+                            grads[nxt] = prev + gi
+                        else:
+                            grads[nxt] = _wrap(prev._data + gi._data)
                     c = deps[nxt] - 1
                     deps[nxt] = c
                     if c == 0:
@@ -209,34 +217,42 @@ def _run(pairs, retain_graph, create_graph, capture):
                         _shape_error(node, gi, nxt._data.shape)
                     if anomaly:
                         _check_finite(node, gi)
-                    _deliver_leaf(nxt, gi, capture, found, create_graph, owned)
+                    _deliver_leaf(nxt, gi, capture, found, leaf_sums)
+        if leaf_sums:
+            owned = {id(g._data) for _, g in pairs}  # never alias the caller's gradient
+            for leaf, arr in leaf_sums.items():
+                _accumulate_into(leaf, _wrap(arr), owned)
     finally:
         _state.enabled = prev_mode
     return found
 
 
-def _deliver_leaf(leaf, g, capture, found, create_graph, owned):
+def _deliver_leaf(leaf, g, capture, found, leaf_sums):
     if capture is not None:
         idx = capture.get(leaf)
         if idx is not None:
             for i in idx:
                 found[i] = g if found[i] is None else found[i] + g
-        return
-    _accumulate_into(leaf, g, create_graph, owned)
+    elif leaf_sums is not None:
+        prev = leaf_sums.get(leaf)
+        leaf_sums[leaf] = g._data if prev is None else prev + g._data
+    else:
+        _accumulate_into(leaf, g, None)
 
 
-def _accumulate_into(t, g, create_graph, owned):
-    """``t.grad += g`` out of place.  Without create_graph the stored
-    gradient must own its memory: the same array can reach several leaves
-    (an Add passes its gradient to both inputs), and a user zeroing one
-    ``.grad`` in place must not zero another."""
+def _accumulate_into(t, g, owned):
+    """``t.grad += g`` out of place.  With ``owned`` (a set of array ids
+    already handed out; None under create_graph, where grads are graphs) the
+    stored gradient must own its memory: the same array can reach several
+    leaves (an Add passes its gradient to both inputs), and a user zeroing
+    one ``.grad`` in place must not zero another."""
     if g._data.dtype != t._data.dtype:
         g = g.to(t._data.dtype)
     old = t.grad
     if old is not None:
         t.grad = old + g
         return
-    if not create_graph:
+    if owned is not None:
         d = g._data
         if d.base is not None or id(d) in owned or not d.flags.writeable:
             d = d.copy()

@@ -42,8 +42,8 @@ class _SavedOutput:
 
 
 class Function:
-    __slots__ = ("_edges", "needs_input_grad", "_saved", "_versions", "_shape",
-                 "_retained", "_trace", "_released", "__weakref__")
+    __slots__ = ("_edges", "_saved", "_versions", "_shape", "_retained", "_trace",
+                 "__weakref__")
     _is_node = True  # graph edges are nodes or leaf tensors; the engine asks
 
     # Built-in ops' declarative saving (see module docstring).
@@ -55,82 +55,114 @@ class Function:
     # Set by ops whose results are not differentiable in their inputs' values.
     differentiable = True
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._declares_saved = bool(cls._save_inputs or cls._save_output)
+
     # ---------------------------------------------------------------- apply
     @classmethod
     def apply(cls, *args):
         """Run ``forward`` on the arguments' arrays and, when grad mode is on
-        and some Tensor argument requires grad, record a node."""
+        and some Tensor argument requires grad, record a node.
+
+        One- and two-argument calls (nearly every op) are unrolled: this is
+        the hottest function in the library."""
         ctx = _new(cls)
         ctx._saved = None
-        ctx._released = False
-        arrays = []
-        edges = []
-        needs = []
-        record = False
         tracking = _state.enabled
-        for a in args:
+        n = len(args)
+        if n == 2:
+            a, b = args
             if isinstance(a, Tensor):
-                arrays.append(a._data)
-                if tracking and a._rg:
-                    edges.append(a._grad_fn or a)
-                    needs.append(True)
-                    record = True
-                    continue
+                da = a._data
+                ea = (a._grad_fn or a) if tracking and a._rg else None
             else:
-                arrays.append(a)
-            edges.append(None)
-            needs.append(False)
-        ctx.needs_input_grad = tuple(needs)
-        out = cls.forward(ctx, *arrays)
+                da, ea = a, None
+            if isinstance(b, Tensor):
+                db = b._data
+                eb = (b._grad_fn or b) if tracking and b._rg else None
+            else:
+                db, eb = b, None
+            ctx._edges = edges = (ea, eb)
+            record = ea is not None or eb is not None
+            out = cls.forward(ctx, da, db)
+        elif n == 1:
+            a, = args
+            if isinstance(a, Tensor):
+                da = a._data
+                ea = (a._grad_fn or a) if tracking and a._rg else None
+            else:
+                da, ea = a, None
+            ctx._edges = edges = (ea,)
+            record = ea is not None
+            out = cls.forward(ctx, da)
+        else:
+            arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+            ctx._edges = edges = tuple(
+                (a._grad_fn or a) if tracking and isinstance(a, Tensor) and a._rg else None
+                for a in args)
+            record = edges.count(None) != n
+            out = cls.forward(ctx, *arrays)
         if type(out) is not np.ndarray:
-            if isinstance(out, tuple):
-                raise TypeError(
-                    f"{cls.__name__}.forward returned a tuple; a Function has a single "
-                    "output (return one array, or write one Function per output)")
-            out = np.asarray(out)
-        result = _wrap(out)
-        if record:
-            if cls.differentiable:
-                ctx._edges = tuple(edges)
-                ctx._shape = out.shape
-                ctx._retained = None
-                ctx._trace = traceback.format_stack()[:-1] if _state.anomaly else None
-                cls._resolve_saved(ctx, args, arrays, out, result)
-                result._grad_fn = ctx
-                result._rg = True
-                if _state.anomaly:
-                    _check_forward(ctx, out)
+            out = _as_output(cls, out)
+        result = _new(Tensor)
+        result._data = out
+        result.grad = None
+        result._vc = [0]
+        result.name = None
+        if record and cls.differentiable:
+            ctx._shape = out.shape
+            ctx._retained = None
+            ctx._trace = None
+            if cls._declares_saved:
+                cls._save_declared(ctx, args, out, result)
+            elif ctx._saved is not None:
+                cls._resolve_saved(ctx, args, out, result)
+            result._grad_fn = ctx
+            result._rg = True
+            if _state.anomaly:
+                ctx._trace = traceback.format_stack()[:-1]
+                _check_forward(ctx, out)
+        else:
+            result._grad_fn = None
+            result._rg = False
         return result
 
     @staticmethod
-    def _resolve_saved(ctx, args, arrays, out, result):
-        """Turn what forward saved into tensors (inputs), `_SavedOutput`
-        (the result) or constants, remembering each tensor's version."""
+    def _save_declared(ctx, args, out, result):
+        """Built-in ops: save the declared inputs (each only when the input
+        whose gradient needs it requires grad) and/or the output."""
         cls = type(ctx)
-        if cls._save_inputs or cls._save_output:
-            when = cls._save_when
-            if when is None:
-                saved = [args[i] for i in cls._save_inputs]
-            else:
-                needs = ctx.needs_input_grad
-                saved = [args[i] if needs[j] else None
-                         for i, j in zip(cls._save_inputs, when)]
-            if cls._save_output:
-                saved.append(_SavedOutput(out, result._vc))
-        elif ctx._saved is not None:
-            saved = []
-            for s in ctx._saved:
-                for a, arr in zip(args, arrays):
-                    if s is arr and isinstance(a, Tensor):
-                        saved.append(a)
-                        break
-                else:
-                    saved.append(_SavedOutput(out, result._vc) if s is out else s)
+        when = cls._save_when
+        if when is None:
+            saved = [args[i] for i in cls._save_inputs]
         else:
-            return
-        ctx._saved = tuple(saved)
-        ctx._versions = tuple(s._vc[0] if isinstance(s, (Tensor, _SavedOutput)) else None
-                              for s in saved)
+            edges = ctx._edges
+            saved = [args[i] if edges[j] is not None else None
+                     for i, j in zip(cls._save_inputs, when)]
+        if cls._save_output:
+            saved.append(_SavedOutput(out, result._vc))
+        ctx._saved = saved
+        ctx._versions = [s._vc[0] if isinstance(s, _VERSIONED) else None for s in saved]
+
+    @staticmethod
+    def _resolve_saved(ctx, args, out, result):
+        """User ops: map what ``save_for_backward`` got back to the input
+        tensors it came from, to the output, or keep it as a constant."""
+        saved = []
+        for s in ctx._saved:
+            for a in args:
+                if isinstance(a, Tensor) and s is a._data:
+                    saved.append(a)
+                    break
+            else:
+                saved.append(_SavedOutput(out, result._vc) if s is out else s)
+        ctx._saved = saved
+        ctx._versions = [s._vc[0] if isinstance(s, _VERSIONED) else None for s in saved]
+
+    @property
+    def needs_input_grad(self):
+        return tuple([e is not None for e in self._edges])
 
     # ------------------------------------------------------- ctx interface
     def save_for_backward(self, *arrays):
@@ -141,8 +173,8 @@ class Function:
     @property
     def saved_tensors(self):
         saved = self._saved
-        if saved is None:
-            if self._released:
+        if saved is None or saved is _RELEASED:
+            if saved is _RELEASED:
                 raise RuntimeError(
                     f"Trying to backward through {self.name()} a second time, but its "
                     "saved tensors were freed by the first backward. Pass "
@@ -215,6 +247,29 @@ def creation_site(node):
     return (frames[-1] if frames else node._trace[-1]).rstrip()
 
 
+def _as_output(cls, out):
+    """NumPy returns scalars from 0-d arithmetic; a tensor holds an array."""
+    if isinstance(out, tuple):
+        raise TypeError(
+            f"{cls.__name__}.forward returned a tuple; a Function has a single output "
+            "(return one array, or write one Function per output)")
+    if isinstance(out, Tensor):
+        return out._data
+    return np.asarray(out)
+
+
+# What a released node's ``_saved`` becomes (see engine): a second backward
+# through it then says why it cannot run.
+class _Released:
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<released>"
+
+
+_RELEASED = _Released()
+
+
 def _check_forward(ctx, out):
     if out.dtype.kind in "fc" and not np.isfinite(out).all():
         raise FloatingPointError(
@@ -223,3 +278,5 @@ def _check_forward(ctx, out):
 
 
 from .tensor import Tensor, _wrap  # noqa: E402  (Tensor methods use Function)
+
+_VERSIONED = (Tensor, _SavedOutput)

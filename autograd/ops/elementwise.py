@@ -125,8 +125,8 @@ class Add(_Elementwise):
 
     @staticmethod
     def backward(ctx, g):
-        n = ctx.needs_input_grad
-        return (g if n[0] else None), (g if n[1] else None)
+        ea, eb = ctx._edges
+        return (None if ea is None else g), (None if eb is None else g)
 
 
 class Sub(_Elementwise):
@@ -139,8 +139,8 @@ class Sub(_Elementwise):
 
     @staticmethod
     def backward(ctx, g):
-        n = ctx.needs_input_grad
-        return (g if n[0] else None), (-g if n[1] else None)
+        ea, eb = ctx._edges
+        return (None if ea is None else g), (None if eb is None else -g)
 
 
 class Mul(_Elementwise):
