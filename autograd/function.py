@@ -101,7 +101,7 @@ class Function:
             ctx._edges = edges = tuple(
                 (a._grad_fn or a) if tracking and isinstance(a, Tensor) and a._rg else None
                 for a in args)
-            record = edges.count(None) != n
+            record = any(e is not None for e in edges)
             out = cls.forward(ctx, *arrays)
         if type(out) is not np.ndarray:
             out = _as_output(cls, out)

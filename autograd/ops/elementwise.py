@@ -69,12 +69,16 @@ def binary(fn, a, b):
         elif type(b) in _SCALARS:
             if a._data.dtype.kind != "f":
                 a = _promote_for_scalar(fn, a, b)
+        elif isinstance(b, np.generic):  # NumPy scalars act as Python scalars
+            return binary(fn, a, b.item())
         else:
             a, b = _align(fn, a, _as_const(b, a))
     elif isinstance(b, Tensor):
         if type(a) in _SCALARS:
             if b._data.dtype.kind != "f":
                 b = _promote_for_scalar(fn, b, a)
+        elif isinstance(a, np.generic):
+            return binary(fn, a.item(), b)
         else:
             a, b = _align(fn, _as_const(a, b), b)
     else:
@@ -237,6 +241,8 @@ class Pow(_Elementwise):
 
 
 def power(a, b):
+    if isinstance(b, np.generic):
+        b = b.item()
     if isinstance(a, Tensor) and type(b) in _SCALARS:
         if a._data.dtype.kind != "f" and (isinstance(b, float) or b < 0):
             a = cast(a, _dt.DEFAULT_FLOAT)
