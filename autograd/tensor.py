@@ -44,7 +44,10 @@ def _keep_arg(keepdim, keepdims):
 
 
 class Tensor:
-    __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "__weakref__")
+    # ``_view`` is set only on tensors whose array is a view of another
+    # tensor's: ``(base, index)`` for indexing views (index None for other
+    # views).  In-place ops read it with getattr, so no op pays for it.
+    __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
     __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash

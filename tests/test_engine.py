@@ -358,3 +358,28 @@ def test_next_functions_exposes_the_graph():
     assert mul.name() == "MulBackward"
     (leaf, _), (none, _) = mul.next_functions
     assert leaf.variable is x and none is None
+
+
+def test_inplace_through_an_index_view_updates_the_base_history():
+    x = ag.tensor(np.array([[0.5, 1.0], [2.0, 3.0]]), requires_grad=True)
+    a = x * 1
+    a[0].mul_(2)
+    assert np.allclose(a.detach().numpy(), [[1.0, 2.0], [2.0, 3.0]])
+    a.sum().backward()
+    assert np.allclose(x.grad.numpy(), [[2, 2], [1, 1]])
+
+
+def test_augmented_index_assignment_accumulates_into_a_buffer():
+    w = f64(2)
+    buf = ag.zeros(4, dtype=np.float64)
+    buf[1:3] += w * 3
+    assert buf.requires_grad
+    (buf * ag.tensor(np.arange(4.0))).sum().backward()
+    assert np.allclose(w.grad.numpy(), [3.0, 6.0])
+
+
+def test_inplace_through_a_reshape_view_is_refused_not_wrong():
+    x = f64(2, 2)
+    a = x * 1
+    with pytest.raises(RuntimeError, match="view made by reshape"):
+        a.reshape(4).mul_(3)

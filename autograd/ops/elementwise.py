@@ -40,6 +40,9 @@ def _align(fn, a, b):
     da, db = a._data, b._data
     if da.dtype != db.dtype:
         dt = _dt.result_dtype(da.dtype, db.dtype)
+        if (da.ndim == 0) != (db.ndim == 0) and da.dtype.kind == db.dtype.kind:
+            # a 0-d tensor does not widen a dimensioned one of its kind (PyTorch)
+            dt = db.dtype if da.ndim == 0 else da.dtype
         if da.dtype != dt:
             a = cast(a, dt)
         if db.dtype != dt:
@@ -211,7 +214,7 @@ class PowScalar(_Elementwise):
         p = ctx._p
         if p == 2:
             return g * (a * 2), None
-        return g * (a ** (p - 1) * p), None
+        return (g * (a ** (p - 1) * p) if p != 0 else g * 0), None
 
 
 class Pow(_Elementwise):
@@ -229,14 +232,18 @@ class Pow(_Elementwise):
     def backward(ctx, g):
         a, b, out = ctx.saved_tensors
         n = ctx.needs_input_grad
-        ga = g * (b * a ** (b - 1)) if n[0] else None
+        ga = None
+        if n[0]:
+            # b * a**(b-1) is 0 * inf at a == 0, b == 0; the slope there is 0
+            exponent = b._data if isinstance(b, Tensor) else np.asarray(b)
+            ga = g * where(exponent == 0, 0.0, b * a ** (b - 1))
         gb = None
         if n[1]:
             base = a._data if isinstance(a, Tensor) else np.asarray(a)
             # d/db a**b = a**b log a; at a == 0 PyTorch defines it as 0, and
             # negative bases give NaN (log of a negative number)
             with np.errstate(invalid="ignore"):
-                gb = g * (out * log(where(base == 0, 1.0, a)))
+                gb = g * (out * log(where(base == 0, 1.0, a)).to(out.dtype))
         return ga, gb
 
 

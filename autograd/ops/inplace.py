@@ -17,6 +17,12 @@ from .movement import getitem, sum_to, broadcast_to, _norm_index
 _UFUNCS = {ew.Add: np.add, ew.Sub: np.subtract, ew.Mul: np.multiply, ew.Div: np.true_divide}
 
 
+def _plain_type(e):
+    """The exception class to re-raise ``e`` as with our message: NumPy's
+    casting errors subclass TypeError but need extra constructor arguments."""
+    return TypeError if isinstance(e, TypeError) else type(e)
+
+
 def _leaf_error(t, label):
     raise RuntimeError(
         f"{label}: a leaf tensor that requires grad (shape {t.shape}) cannot be modified "
@@ -39,11 +45,34 @@ def _history_copy(t):
 
 
 def _rebase(t, result, label):
+    """Give ``t`` the value and history of ``result``.  If ``t`` is a view,
+    the write goes through its base (as an indexed assignment), so the
+    base's history learns about it too -- otherwise the base's gradient
+    would silently ignore the change."""
     if result.shape != t.shape:
         raise ValueError(f"{label}: the result has shape {result.shape} but the tensor being "
                          f"updated has shape {t.shape}; in-place ops cannot change a shape")
     if result.dtype != t.dtype:
         result = ew.cast(result, t.dtype)
+    view = getattr(t, "_view", None)
+    if view is not None:
+        base, index = view
+        root = base
+        while getattr(root, "_view", None) is not None:
+            root = root._view[0]
+        if root._rg and root._grad_fn is None:
+            _leaf_error(root, label + " (through a view)")
+        if index is None:
+            raise RuntimeError(
+                f"{label}: this tensor (shape {t.shape}) is a view made by reshape, view, "
+                f"permute, transpose or expand of a tensor of shape {base.shape}; modifying "
+                "it in place while autograd records is not supported. Use an out-of-place "
+                "op, or assign through indexing (base[index] = value).")
+        setitem(base, index, result)
+        region = getitem(base, index)
+        t._grad_fn = region._grad_fn
+        t._rg = region._rg
+        return
     _write(t, result._data, label)
     t._grad_fn = result._grad_fn
     t._rg = result._rg
@@ -53,8 +82,9 @@ def _write(t, values, label):
     try:
         np.copyto(t._data, values, casting="same_kind")
     except (ValueError, TypeError) as e:
-        raise type(e)(f"{label}: cannot write into the tensor of shape {t.shape} and dtype "
-                      f"{t.dtype}: {e}") from None
+        kind = _plain_type(e)
+        raise kind(f"{label}: cannot write into the tensor of shape {t.shape} and dtype "
+                   f"{t.dtype}: {e}") from None
     t._vc[0] += 1
 
 
@@ -68,9 +98,10 @@ def apply_inplace(t, fn, other, label):
     try:
         _UFUNCS[fn](t._data, od, out=t._data)
     except (ValueError, TypeError) as e:
-        raise type(e)(f"{label}: cannot update a tensor of shape {t.shape} and dtype {t.dtype} "
-                      f"in place with an operand of shape {np.shape(od)} and dtype "
-                      f"{getattr(od, 'dtype', type(od).__name__)}: {e}") from None
+        kind = _plain_type(e)
+        raise kind(f"{label}: cannot update a tensor of shape {t.shape} and dtype {t.dtype} "
+                   f"in place with an operand of shape {np.shape(od)} and dtype "
+                   f"{getattr(od, 'dtype', type(od).__name__)}: {e}") from None
     t._vc[0] += 1
     return t
 
@@ -84,7 +115,8 @@ def fill_inplace(t, value, label):
     try:
         t._data[...] = value
     except (ValueError, TypeError) as e:
-        raise type(e)(f"{label}: cannot fill a tensor of dtype {t.dtype}: {e}") from None
+        kind = _plain_type(e)
+        raise kind(f"{label}: cannot fill a tensor of dtype {t.dtype}: {e}") from None
     t._vc[0] += 1
     return t
 
@@ -136,10 +168,15 @@ def setitem(t, index, value):
         v = value
         if isinstance(v, Tensor) and v.dtype != t.dtype:
             v = ew.cast(v, t.dtype)
-        _rebase(t, IndexPut.apply(_history_copy(t), v, index), "__setitem__")
+        try:
+            updated = IndexPut.apply(_history_copy(t), v, index)
+        except (ValueError, IndexError, TypeError) as e:
+            raise _plain_type(e)(f"__setitem__ on a tensor of shape {t.shape}: {e}") from None
+        _rebase(t, updated, "__setitem__")
         return
     try:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     except (ValueError, IndexError, TypeError) as e:
-        raise type(e)(f"__setitem__ on a tensor of shape {t.shape}: {e}") from None
+        kind = _plain_type(e)
+        raise kind(f"__setitem__ on a tensor of shape {t.shape}: {e}") from None
     t._vc[0] += 1

@@ -19,12 +19,15 @@ def shape_arg(shape):
     return tuple(int(s) for s in shape)
 
 
-def _share_version(out, x):
+def _share_version(out, x, index=None):
     """A result that is a NumPy view of ``x`` shares its version counter, so
-    an in-place change through either is seen by nodes that saved the other."""
+    an in-place change through either is seen by nodes that saved the other,
+    and remembers ``x`` (and, for indexing, where in ``x`` it looks) so an
+    in-place op on it can bring ``x``'s history up to date."""
     base = out._data.base
     if base is not None and (base is x._data or base is x._data.base):
         out._vc = x._vc
+        out._view = (x, index)
     return out
 
 
@@ -137,7 +140,10 @@ def squeeze(x, dim=None):
 
 
 def unsqueeze(x, dim):
-    d = _norm_dim(dim, x.ndim + 1, "unsqueeze")
+    if not -x.ndim - 1 <= dim <= x.ndim:
+        raise IndexError(f"unsqueeze: dim {dim} is out of range for a tensor of shape {x.shape} "
+                         f"(expected {-x.ndim - 1} <= dim <= {x.ndim})")
+    d = dim % (x.ndim + 1)
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
@@ -267,7 +273,7 @@ def getitem(x, index):
                          f"shape {x.shape}: {e}") from None
     if type(out._data) is not np.ndarray:
         out._data = np.asarray(out._data)
-    return _share_version(out, x)
+    return _share_version(out, x, index)
 
 
 def _show_index(index):

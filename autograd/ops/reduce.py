@@ -142,6 +142,14 @@ class _PickAlong(Function):
         return _expand_back(g, ctx._onehot.shape, (ctx._dim,), ctx._keep) * ctx._onehot, None, None, None
 
 
+class MaxDim(_PickAlong):
+    __slots__ = ()
+
+
+class MinDim(_PickAlong):
+    __slots__ = ()
+
+
 def _reduce_extreme(x, dim, keepdim, op, full, argfn):
     if x._data.size == 0:
         raise ValueError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
@@ -154,7 +162,7 @@ def _reduce_extreme(x, dim, keepdim, op, full, argfn):
     if x.ndim == 0:
         return MaxResult(x, _wrap(np.asarray(0)))
     idx = argfn(x._data, axis=d, keepdims=True)
-    values = _PickAlong.apply(x, idx, d, keepdim)
+    values = (MaxDim if argfn is np.argmax else MinDim).apply(x, idx, d, keepdim)
     return MaxResult(values, _wrap(idx if keepdim else idx.squeeze(d)))
 
 
@@ -218,7 +226,7 @@ def _shift(a, axis):
     rows of -inf stay -inf instead of becoming NaN."""
     m = np.max(a, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
-    return a - m, m
+    return np.asarray(a - m), m  # asarray: 0-d input gives a scalar
 
 
 class _AlongDim(Function):
