@@ -1,0 +1,152 @@
+"""Weight initialisation, in place, with PyTorch's names and formulas.
+
+Why the scales: a layer's output variance is (fan × weight variance × input
+variance).  Xavier/Glorot keeps the variance of both the signal and its
+gradient near 1 for symmetric activations (std = gain·√(2/(fan_in+fan_out)));
+Kaiming/He corrects for ReLU zeroing half the signal (std = gain/√fan).
+
+Every function writes under `no_grad` (so it works on parameters that
+require grad), keeps the tensor's dtype, draws from the library's one
+generator (so `autograd.manual_seed` makes initialisation reproducible;
+pass ``generator=`` for a private stream) and returns the tensor.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from autograd import Tensor, no_grad
+from autograd import factories as _factories
+
+_LINEAR_LIKE = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                "conv_transpose2d", "conv_transpose3d", "sigmoid")
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The factor that restores unit variance after ``nonlinearity``
+    (√2 for ReLU, 5/3 for tanh, 1 for linear layers and sigmoid)."""
+    if nonlinearity in _LINEAR_LIKE:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, numbers.Real) and not isinstance(param, bool):
+            slope = param
+        else:
+            raise ValueError(f"calculate_gain('leaky_relu', param): the negative slope must "
+                             f"be a number, got {param!r}")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}; use one of "
+                     f"{', '.join(_LINEAR_LIKE + ('tanh', 'relu', 'leaky_relu', 'selu'))}")
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    """Inputs and outputs feeding one unit: for a Linear weight (out, in)
+    that is (in, out); for a conv weight (out, in/groups, kh, kw) each
+    count is multiplied by the kernel's area."""
+    shape = tensor.shape
+    if len(shape) < 2:
+        raise ValueError(f"fan in and fan out need a tensor with at least 2 dimensions, "
+                         f"got shape {tuple(shape)}")
+    receptive = math.prod(shape[2:])
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _fan(tensor, mode):
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode {mode!r} not supported; use 'fan_in' (preserves the forward "
+                         "signal's variance) or 'fan_out' (preserves the gradient's)")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def _check(tensor, label):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"nn.init.{label}: expected a Tensor, got {type(tensor).__name__}")
+    if tensor.dtype.kind != "f":
+        raise TypeError(f"nn.init.{label}: expected a floating-point tensor, got dtype "
+                        f"{tensor.dtype}")
+
+
+def _fill(tensor, values):
+    """Write ``values`` into ``tensor`` (bumping its version, so a graph
+    that saved the old value refuses to use it)."""
+    with no_grad():
+        tensor.copy_(np.asarray(values).astype(tensor.dtype, copy=False))
+    return tensor
+
+
+def _rng(generator):
+    return _factories.generator() if generator is None else generator
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fill with draws from U(a, b)."""
+    _check(tensor, "uniform_")
+    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fill with draws from N(mean, std²)."""
+    _check(tensor, "normal_")
+    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
+
+
+def constant_(tensor, val):
+    _check(tensor, "constant_")
+    return _fill(tensor, np.full(tensor.shape, val))
+
+
+def zeros_(tensor):
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor):
+    return constant_(tensor, 1.0)
+
+
+def _xavier_std(tensor, gain):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return gain * math.sqrt(2.0 / (fan_in + fan_out))
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """U(-a, a) with a = gain·√(6/(fan_in+fan_out)) (Glorot & Bengio, 2010)."""
+    _check(tensor, "xavier_uniform_")
+    bound = math.sqrt(3.0) * _xavier_std(tensor, gain)
+    return _fill(tensor, _rng(generator).uniform(-bound, bound, tensor.shape))
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """N(0, std²) with std = gain·√(2/(fan_in+fan_out))."""
+    _check(tensor, "xavier_normal_")
+    std = _xavier_std(tensor, gain)
+    return _fill(tensor, _rng(generator).normal(0.0, std, tensor.shape))
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity):
+    if tensor.numel() == 0:
+        return 0.0
+    return calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
+
+
+def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """U(-b, b) with b = gain·√(3/fan) (He et al., 2015); ``a`` is the
+    leaky-ReLU negative slope that sets the gain.  PyTorch's Linear and
+    Conv2d use this with a = √5."""
+    _check(tensor, "kaiming_uniform_")
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    return _fill(tensor, _rng(generator).uniform(-bound, bound, tensor.shape))
+
+
+def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """N(0, std²) with std = gain/√fan."""
+    _check(tensor, "kaiming_normal_")
+    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    return _fill(tensor, _rng(generator).normal(0.0, std, tensor.shape))

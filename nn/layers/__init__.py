@@ -1,0 +1,1 @@
+"""Layer modules, one family per file; `nn/__init__.py` re-exports them."""
