@@ -219,7 +219,8 @@ def _run(pairs, retain_graph, create_graph, capture):
                         _check_finite(node, gi)
                     _deliver_leaf(nxt, gi, capture, found, leaf_sums)
         if leaf_sums:
-            owned = {id(g._data) for _, g in pairs}  # never alias the caller's gradient
+            # never alias the caller's gradient
+            owned = {id(g._data if g._data.base is None else g._data.base) for _, g in pairs}
             for leaf, arr in leaf_sums.items():
                 _accumulate_into(leaf, _wrap(arr), owned)
     finally:
@@ -241,11 +242,14 @@ def _deliver_leaf(leaf, g, capture, found, leaf_sums):
 
 
 def _accumulate_into(t, g, owned):
-    """``t.grad += g`` out of place.  With ``owned`` (a set of array ids
-    already handed out; None under create_graph, where grads are graphs) the
-    stored gradient must own its memory: the same array can reach several
-    leaves (an Add passes its gradient to both inputs), and a user zeroing
-    one ``.grad`` in place must not zero another."""
+    """``t.grad += g`` out of place.  With ``owned`` (ids of the buffers
+    already handed out; None under create_graph, where grads are graphs) no
+    two leaves may share gradient memory: the same buffer can reach several
+    leaves (an Add passes its gradient to both inputs, a reshape passes a
+    view of it), and a user zeroing one ``.grad`` in place must not zero
+    another.  Buffers are identified by the array that owns the memory, so
+    the common case -- a weight gradient that is a transposed view of a
+    fresh GEMM result -- is kept without a copy."""
     if g._data.dtype != t._data.dtype:
         g = g.to(t._data.dtype)
     old = t.grad
@@ -254,9 +258,11 @@ def _accumulate_into(t, g, owned):
         return
     if owned is not None:
         d = g._data
-        if d.base is not None or id(d) in owned or not d.flags.writeable:
+        buffer = id(d if d.base is None else d.base)
+        if buffer in owned or not d.flags.writeable:
             d = d.copy()
-        owned.add(id(d))
+            buffer = id(d)
+        owned.add(buffer)
         g = _wrap(d)
     t.grad = g
 

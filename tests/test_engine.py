@@ -383,3 +383,17 @@ def test_inplace_through_a_reshape_view_is_refused_not_wrong():
     a = x * 1
     with pytest.raises(RuntimeError, match="view made by reshape"):
         a.reshape(4).mul_(3)
+
+
+def test_leaves_receiving_views_of_one_gradient_buffer_do_not_alias():
+    a, b = f64(2, 3), f64(6, seed=1)
+    (a + b.reshape(2, 3)).sum().backward()  # b gets a view of the buffer a gets
+    a.grad.zero_()
+    assert np.allclose(b.grad.numpy(), 1.0)
+
+
+def test_mean_gradient_is_writable():
+    x = f64(3)
+    x.mean().backward()  # the gradient is a broadcast (read-only) view
+    x.grad.zero_()
+    assert np.allclose(x.grad.numpy(), 0.0)
