@@ -2,5 +2,14 @@
 from .parameter import Parameter
 from .module import Module
 from .layers.container import Sequential, ModuleList, ModuleDict
+from .layers.linear import Linear
+from .layers.conv import Conv2d
+from .layers.pooling import MaxPool2d, AvgPool2d
+from .layers.batchnorm import BatchNorm1d, BatchNorm2d
+from .layers.dropout import Dropout, Dropout2d
+from .layers.activation import (ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softplus, Softmax,
+                                LogSoftmax, GELU, Identity, Flatten, Maxout)
+from .losses import CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss
+from . import functional
 from . import init
 from . import utils

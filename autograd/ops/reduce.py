@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..function import Function
+from ..grad_mode import _state
 from ..tensor import _wrap
 from .movement import Expand, reshape
 
@@ -242,6 +243,10 @@ class _AlongDim(Function):
         return cls.apply(x, d[0] if d else 0)
 
 
+# Softmax and LogSoftmax sit in every classifier's hot path, so without
+# create_graph their backward is one NumPy expression instead of five
+# dispatched ops; with it, the same formula in Tensor ops keeps double
+# backward.  Tests check both paths against each other and finite differences.
 class Softmax(_AlongDim):
     __slots__ = ()
     _save_output = True
@@ -257,7 +262,11 @@ class Softmax(_AlongDim):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return out * (g - sum(g * out, ctx._dim, keepdim=True)), None
+        d = ctx._dim
+        if not _state.enabled:  # first-order only: one fused NumPy expression
+            o, gd = out._data, g._data
+            return _wrap(o * (gd - (gd * o).sum(axis=d, keepdims=True))), None
+        return out * (g - sum(g * out, d, keepdim=True)), None
 
 
 class LogSoftmax(_AlongDim):
@@ -274,7 +283,11 @@ class LogSoftmax(_AlongDim):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return g - out.exp() * sum(g, ctx._dim, keepdim=True), None
+        d = ctx._dim
+        if not _state.enabled:  # first-order only: one fused NumPy expression
+            gd = g._data
+            return _wrap(gd - np.exp(out._data) * gd.sum(axis=d, keepdims=True)), None
+        return g - out.exp() * sum(g, d, keepdim=True), None
 
 
 class LogSumExp(_Reduce):

@@ -1,0 +1,536 @@
+"""Loss functions (``torch.nn.functional`` names) and their modules.
+
+Every loss here is a short composition of engine ops -- ``log_softmax``, one
+advanced index (a gather), ``where``, ``softplus``, sums and means -- so its
+gradient, and its gradient's gradient, come from the engine instead of a
+hand-written backward that could drift out of sync with the forward.
+
+Two numerical points decide how the compositions are written:
+
+* cross-entropy never forms probabilities and then takes their log; it
+  indexes ``log_softmax``, which is finite for any logits (±1e4 included);
+* binary cross-entropy on logits is written with ``softplus`` (computed with
+  ``logaddexp``), never with ``log(sigmoid(x))``, which underflows to
+  ``log(0)`` for very negative ``x``.
+
+Constants that enter a loss (class weights, targets given as arrays, masks)
+are converted to the input's dtype first, so a float32 model stays float32.
+"""
+import warnings
+
+import numpy as np
+
+import autograd as ag
+from autograd import Tensor
+
+from .module import Module
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+# ------------------------------------------------------------ arguments
+def _check_reduction(reduction, fn):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{fn}: reduction={reduction!r} is not valid; "
+                         "use 'mean', 'sum' or 'none'")
+    return reduction
+
+
+def _legacy_reduction(size_average, reduce, reduction, fn):
+    """PyTorch's deprecated ``size_average``/``reduce`` flags still appear in
+    ported code (and sit between other arguments positionally), so they are
+    accepted and translated the way PyTorch translates them."""
+    if size_average is None and reduce is None:
+        return _check_reduction(reduction, fn)
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    new = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"{fn}: size_average and reduce are deprecated; use reduction={new!r} "
+                  "instead", UserWarning, stacklevel=3)
+    return new
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _check_input(input, fn):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}: input must be a Tensor, got {type(input).__name__}")
+    if input.dtype.kind != "f":
+        raise TypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
+                        "convert with .float()")
+
+
+def _float_operand(value, like, fn, name):
+    """A float target/weight in ``like``'s dtype: tensors stay tensors (so
+    gradients can flow into them when they require grad), everything else
+    becomes a constant array."""
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        if value.dtype.kind != "f":
+            raise TypeError(f"{fn}: {name} must be floating-point, got dtype {value.dtype}; "
+                            "convert with .float()")
+        return value if value.dtype == like.dtype else value.to(like.dtype)
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"{fn}: {name} must hold numbers, got dtype {arr.dtype}")
+    if arr.dtype.kind != "f" and name == "target":
+        raise TypeError(f"{fn}: target must be floating-point, got dtype {arr.dtype}; "
+                        "convert it, e.g. target.astype(np.float32)")
+    return arr.astype(like.dtype, copy=False)
+
+
+def _shape_of(x):
+    return x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
+
+
+def _check_broadcast_weight(weight, input, fn, name):
+    shape = _shape_of(weight)
+    try:
+        ok = np.broadcast_shapes(shape, input.shape) == input.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{fn}: {name} of shape {shape} cannot be broadcast to the "
+                         f"input's shape {input.shape}")
+
+
+def _same_shape(input, target, fn):
+    if input.shape != _shape_of(target):
+        raise ValueError(f"{fn}: target shape {_shape_of(target)} must equal the input's "
+                         f"shape {input.shape}")
+
+
+def _position(index):
+    return str(index[0]) if len(index) == 1 else str(tuple(int(i) for i in index))
+
+
+# ---------------------------------------------- class-index targets (gather)
+def _class_targets(input, target, ignore_index, fn):
+    """Validate class-index targets against an (N, C, *d) input.  Returns
+    them as an integer array of shape (N, *d), and whether any of them may
+    equal ``ignore_index`` (False lets the common case skip the mask)."""
+    arr = target.data if isinstance(target, Tensor) else np.asarray(target)
+    n_classes = input.shape[1]
+    want = input.shape[:1] + input.shape[2:]
+    if arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "f" and arr.shape == input.shape and fn == "nll_loss":
+            raise TypeError(f"nll_loss: target must hold class indices (an integer array "
+                            f"of shape {want}), got a float target of the input's shape "
+                            f"{input.shape}; for class probabilities use cross_entropy")
+        raise TypeError(
+            f"{fn}: class-index targets must be integers (got dtype {arr.dtype}, shape "
+            f"{arr.shape}); convert with .long() or .astype(np.int64)"
+            + ("" if fn == "nll_loss" else
+               f". Class-probability targets must instead be floating-point with the "
+               f"input's shape {input.shape}"))
+    if arr.shape != want:
+        if arr.shape == input.shape:
+            raise ValueError(
+                f"{fn}: target has the input's shape {input.shape}, as class probabilities "
+                f"would, but an integer dtype ({arr.dtype}); probabilities must be "
+                f"floating-point, class indices must have shape {want}")
+        raise ValueError(f"{fn}: input of shape {input.shape} ({n_classes} classes) needs "
+                         f"class-index targets of shape {want}, got target of shape "
+                         f"{arr.shape}")
+    if not arr.size:
+        return arr, False
+    # One reduction checks both ends: seen as unsigned, negatives are huge.
+    as_unsigned = arr.view(np.dtype(f"u{arr.dtype.itemsize}")) if arr.dtype.kind == "i" else arr
+    if as_unsigned.max() < n_classes:
+        return arr, 0 <= ignore_index < n_classes
+    bad = (arr < 0) | (arr >= n_classes)
+    bad &= arr != ignore_index
+    if bad.any():
+        where = np.argwhere(bad)[0]
+        raise IndexError(f"{fn}: target {arr[tuple(where)]} at position "
+                         f"{_position(where)} is out of range for {n_classes} classes "
+                         f"(valid: 0..{n_classes - 1}, or ignore_index={ignore_index})")
+    return arr, True
+
+
+def _gather_index(targets):
+    """An advanced index picking ``x[n, targets[n, *d], *d]`` from an
+    (N, C, *d) tensor in one step."""
+    n = targets.shape[0]
+    if targets.ndim == 1:
+        return (np.arange(n), targets)
+    k = targets.ndim
+    lead = np.arange(n).reshape((n,) + (1,) * (k - 1))
+    spatial = tuple(np.arange(s).reshape((1,) * (i + 1) + (s,) + (1,) * (k - 2 - i))
+                    for i, s in enumerate(targets.shape[1:]))
+    return (lead, targets) + spatial
+
+
+def _class_weight(weight, input, fn):
+    if weight is None:
+        return None
+    w = _float_operand(weight, input, fn, "weight")
+    if _shape_of(w) != (input.shape[1],):
+        raise ValueError(f"{fn}: weight must have one entry per class, shape "
+                         f"({input.shape[1]},), got shape {_shape_of(w)}")
+    return w if isinstance(w, Tensor) else Tensor(w)
+
+
+def _indexed_loss(logp, targets, may_ignore, weight, ignore_index, reduction, smoothing):
+    """Negative log-likelihood of integer targets, optionally mixed with the
+    uniform-target term of label smoothing.
+
+    Per element ``i`` (with ``w`` the class weights, 1 when absent):
+    ``-(1 - s) * w[t_i] * logp[i, t_i] - s / C * sum_c w[c] * logp[i, c]``,
+    zero where ``t_i == ignore_index``.  'mean' divides the total by
+    ``sum_i w[t_i]`` over the non-ignored elements: PyTorch's rule, which
+    makes a weighted mean a true weighted average.
+    """
+    valid = targets != ignore_index if may_ignore else None
+    all_valid = valid is None or bool(valid.all())
+    safe = targets if all_valid else np.where(valid, targets, 0)
+    picked = logp[_gather_index(safe)]                     # (N, *d)
+    w_t = None                                             # weight per element
+    if weight is not None:
+        w_t = weight[safe]
+        if not all_valid:
+            w_t = w_t * valid.astype(logp.dtype)
+    elif not all_valid:
+        w_t = valid.astype(logp.dtype)
+    loss = -picked if w_t is None else -(picked * w_t)
+    if smoothing:
+        n_classes = logp.shape[1]
+        if weight is None:
+            spread = logp.sum(1)
+        else:
+            shape = (1, n_classes) + (1,) * (logp.ndim - 2)
+            spread = (logp * weight.reshape(shape)).sum(1)
+        if not all_valid:
+            spread = spread * valid.astype(logp.dtype)
+        loss = loss * (1.0 - smoothing) - spread * (smoothing / n_classes)
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if w_t is None:
+        return loss.mean()
+    with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: NaN, as PyTorch
+        return loss.sum() / w_t.sum()
+
+
+def _unbatched(input, fn):
+    """PyTorch accepts one sample without a batch dim: input (C,) with a
+    0-d index target or a (C,) probability target.  It is run as a batch of
+    one."""
+    if input.ndim == 0:
+        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+    return input.ndim == 1
+
+
+def _add_batch_dim(target):
+    if isinstance(target, Tensor):
+        return target.unsqueeze(0)
+    arr = np.asarray(target)
+    return arr.reshape((1,) + arr.shape)
+
+
+def _check_smoothing(label_smoothing, fn):
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing}")
+
+
+# ------------------------------------------------------------- functionals
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood of class indices, given log-probabilities.
+
+    ``input`` is (N, C) or (N, C, d1, ...) (or (C,) for one sample) holding
+    log-probabilities, e.g. from ``log_softmax``; ``target`` holds class
+    indices of shape (N,) or (N, d1, ...).  Targets equal to
+    ``ignore_index`` contribute nothing and are left out of the mean.
+    """
+    fn = "nll_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction, fn)
+    _check_input(input, fn)
+    if _unbatched(input, fn):
+        out = nll_loss(input.unsqueeze(0), _add_batch_dim(target), weight,
+                       ignore_index=ignore_index, reduction=reduction)
+        return out.reshape(()) if reduction == "none" else out
+    targets, may_ignore = _class_targets(input, target, ignore_index, fn)
+    w = _class_weight(weight, input, fn)
+    return _indexed_loss(input, targets, may_ignore, w, ignore_index, reduction, 0.0)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy between logits and a target, as PyTorch defines it.
+
+    ``input``: unnormalized logits (N, C) or (N, C, d1, ...), or (C,) for a
+    single sample.  ``target``: either class indices (integers, shape (N,)
+    or (N, d1, ...)) or class probabilities (floats, the input's shape).
+
+    With class indices: ``weight`` rescales each class, 'mean' divides by
+    the summed weights of the non-ignored targets, and ``ignore_index``
+    removes targets.  With probabilities: the loss per sample is
+    ``-sum_c weight[c] * p[c] * log_softmax(x)[c]`` and 'mean' averages over
+    samples.  ``label_smoothing`` = s mixes the target with the uniform
+    distribution: ``(1 - s) * target + s / C``.
+    """
+    fn = "cross_entropy"
+    reduction = _legacy_reduction(size_average, reduce, reduction, fn)
+    _check_input(input, fn)
+    _check_smoothing(label_smoothing, fn)
+    if _unbatched(input, fn):
+        out = cross_entropy(input.unsqueeze(0), _add_batch_dim(target),
+                            weight, ignore_index=ignore_index, reduction=reduction,
+                            label_smoothing=label_smoothing)
+        return out.reshape(()) if reduction == "none" else out
+    w = _class_weight(weight, input, fn)
+    if _is_probability_target(target) and _shape_of(target) == input.shape:
+        return _soft_cross_entropy(input, target, w, reduction, label_smoothing, fn)
+    targets, may_ignore = _class_targets(input, target, ignore_index, fn)
+    logp = input.log_softmax(1)
+    return _indexed_loss(logp, targets, may_ignore, w, ignore_index, reduction,
+                         label_smoothing)
+
+
+def _is_probability_target(target):
+    if isinstance(target, Tensor):
+        return target.dtype.kind == "f"
+    return np.asarray(target).dtype.kind == "f"
+
+
+def _soft_cross_entropy(input, target, weight, reduction, smoothing, fn):
+    n_classes = input.shape[1]
+    t = _float_operand(target, input, fn, "target")
+    if smoothing:
+        t = t * (1.0 - smoothing) + smoothing / n_classes
+    logp = input.log_softmax(1)
+    prod = logp * t
+    if weight is not None:
+        prod = prod * weight.reshape((1, n_classes) + (1,) * (input.ndim - 2))
+    return _reduce(-prod.sum(1), reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean squared error ``(input - target)**2``, reduced.  Both sides may
+    require grad."""
+    fn = "mse_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction, fn)
+    diff = _difference(input, target, fn)
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean absolute error ``|input - target|``, reduced (gradient 0 where
+    they are equal, as PyTorch)."""
+    fn = "l1_loss"
+    reduction = _legacy_reduction(size_average, reduce, reduction, fn)
+    return _reduce(_difference(input, target, fn).abs(), reduction)
+
+
+def _difference(input, target, fn):
+    _check_input(input, fn)
+    t = _float_operand(target, input, fn, "target")
+    tshape = _shape_of(t)
+    if tshape != input.shape:
+        try:
+            np.broadcast_shapes(input.shape, tshape)
+        except ValueError:
+            raise ValueError(f"{fn}: input of shape {input.shape} and target of shape "
+                             f"{tshape} cannot be broadcast together") from None
+        # PyTorch warns too: (N, 1) against (N,) silently makes an (N, N) loss.
+        warnings.warn(f"{fn}: target shape {tshape} differs from input shape "
+                      f"{input.shape}; they will be broadcast, which is rarely intended",
+                      UserWarning, stacklevel=3)
+    return input - t
+
+
+_LOG_FLOOR = -100.0
+
+
+def _clamped_log(p):
+    """``max(log(p), -100)`` with finite gradients everywhere.
+
+    Clamping after ``log`` would give 0 * inf = NaN in backward at p = 0.
+    Instead the log only ever sees positive numbers: where the clamp is
+    active, ``log`` is taken of 1 and its result is discarded by ``where``,
+    whose gradient on the discarded side is 0.  The derivative is thus
+    exactly that of the clamped function: 1/p above the floor, 0 below it.
+    """
+    floor = p.dtype.type(np.exp(_LOG_FLOOR))
+    above = p.data > floor
+    if above.all():
+        return p.log()
+    return ag.where(above, ag.where(above, p, 1.0).log(), _LOG_FLOOR)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """``-w * (y log p + (1 - y) log(1 - p))`` for probabilities ``p``.
+
+    As in PyTorch each log is clamped to >= -100, so p = 0 or 1 gives a
+    large but finite loss.  Where the clamp is active its derivative is 0
+    (the derivative of what is computed); PyTorch instead reports a huge
+    finite slope there, so gradients differ only at exactly p = 0 or 1
+    (or within e^-100 of them).
+    """
+    fn = "binary_cross_entropy"
+    reduction = _legacy_reduction(size_average, reduce, reduction, fn)
+    _check_input(input, fn)
+    t = _float_operand(target, input, fn, "target")
+    _same_shape(input, t, fn)
+    d = input.data
+    inside = (d >= 0) & (d <= 1)
+    if not inside.all():
+        where = np.argwhere(~inside)[0] if d.ndim else ()
+        raise ValueError(f"{fn}: input must hold probabilities in [0, 1], found "
+                         f"{d[tuple(where)]} at position {_position(where) if d.ndim else '()'}"
+                         "; for logits use binary_cross_entropy_with_logits")
+    loss = -(t * _clamped_log(input) + (1.0 - t) * _clamped_log(1.0 - input))
+    if weight is not None:
+        w = _float_operand(weight, input, fn, "weight")
+        _check_broadcast_weight(w, input, fn, "weight")
+        loss = loss * w
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """Binary cross-entropy on logits ``x``: ``BCE(sigmoid(x), y)`` computed
+    without ever forming ``sigmoid(x)``.
+
+    With ``pos_weight`` = q (broadcast along the last dim, one per class):
+    ``loss = (1 - y) x + (1 + (q - 1) y) softplus(-x)``, which for q = 1 is
+    ``softplus(x) - x y``.  ``softplus`` uses ``logaddexp``, so the loss and
+    its gradient ``sigmoid(x) - y`` are finite for any logits.  (The textbook
+    form ``max(x, 0) - x y + log1p(exp(-|x|))`` is equal, but built from
+    ``max`` and ``abs`` its derivative at exactly x = 0 would come out as
+    ``-y`` rather than ``0.5 - y``: the two kinks' subgradients do not
+    cancel.  softplus has no kink.)
+    """
+    fn = "binary_cross_entropy_with_logits"
+    reduction = _legacy_reduction(size_average, reduce, reduction, fn)
+    _check_input(input, fn)
+    t = _float_operand(target, input, fn, "target")
+    _same_shape(input, t, fn)
+    # threshold=inf: always the exact logaddexp form, never the linear cut-off
+    sp_neg = (-input).softplus(1.0, float("inf"))
+    if pos_weight is None:
+        loss = (1.0 - t) * input + sp_neg
+    else:
+        q = _float_operand(pos_weight, input, fn, "pos_weight")
+        _check_broadcast_weight(q, input, fn, "pos_weight")
+        loss = (1.0 - t) * input + (1.0 + (q - 1.0) * t) * sp_neg
+    if weight is not None:
+        w = _float_operand(weight, input, fn, "weight")
+        _check_broadcast_weight(w, input, fn, "weight")
+        loss = loss * w
+    return _reduce(loss, reduction)
+
+
+# ----------------------------------------------------------------- modules
+def _buffer(value):
+    """Loss weights live in buffers (as in PyTorch), so they follow
+    ``.double()`` and appear in ``state_dict``."""
+    if value is None or isinstance(value, Tensor):
+        return value
+    return ag.tensor(np.asarray(value))
+
+
+class _Loss(Module):
+    def __init__(self, size_average=None, reduce=None, reduction="mean"):
+        super().__init__()
+        self.reduction = _legacy_reduction(size_average, reduce, reduction,
+                                           type(self).__name__)
+
+    def extra_repr(self):
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean"):
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", _buffer(weight))
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Module form of `cross_entropy` (logits in, class indices or class
+    probabilities as target)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, size_average, reduce, reduction)
+        _check_smoothing(label_smoothing, "CrossEntropyLoss")
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):
+        return cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
+                             reduction=self.reduction, label_smoothing=self.label_smoothing)
+
+    def extra_repr(self):
+        parts = [super().extra_repr()]
+        if self.ignore_index != -100:
+            parts.append(f"ignore_index={self.ignore_index}")
+        if self.label_smoothing:
+            parts.append(f"label_smoothing={self.label_smoothing}")
+        return ", ".join(p for p in parts if p)
+
+
+class NLLLoss(_WeightedLoss):
+    """Module form of `nll_loss` (log-probabilities in, class indices as
+    target)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
+                        reduction=self.reduction)
+
+    def extra_repr(self):
+        parts = [super().extra_repr()]
+        if self.ignore_index != -100:
+            parts.append(f"ignore_index={self.ignore_index}")
+        return ", ".join(p for p in parts if p)
+
+
+class MSELoss(_Loss):
+    """Module form of `mse_loss`."""
+
+    def forward(self, input, target):
+        return mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Module form of `l1_loss`."""
+
+    def forward(self, input, target):
+        return l1_loss(input, target, reduction=self.reduction)
+
+
+class BCELoss(_WeightedLoss):
+    """Module form of `binary_cross_entropy` (probabilities in)."""
+
+    def forward(self, input, target):
+        return binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_WeightedLoss):
+    """Module form of `binary_cross_entropy_with_logits` (logits in); the
+    stable choice over ``Sigmoid`` followed by `BCELoss`."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",
+                 pos_weight=None):
+        super().__init__(weight, size_average, reduce, reduction)
+        self.register_buffer("pos_weight", _buffer(pos_weight))
+
+    def forward(self, input, target):
+        return binary_cross_entropy_with_logits(input, target, self.weight,
+                                                reduction=self.reduction,
+                                                pos_weight=self.pos_weight)
