@@ -17,13 +17,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(__file__))
+from _threads import torch  # noqa: E402  (sets thread counts before NumPy loads)
 import autograd as ag  # noqa: E402
 
-try:
-    import torch
-    torch.set_num_threads(1)
-except ImportError:  # the comparison is optional
-    torch = None
 
 
 def scalar_chain(lib, n_ops=1000):

@@ -1,0 +1,132 @@
+"""Adam and AdamW: momentum plus RMSprop scaling, with bias correction.
+
+PyTorch's rule, operation for operation:
+
+    g = grad (+ weight_decay * p)            Adam: L2 penalty in the gradient
+    p = p * (1 - lr * weight_decay)          AdamW: decay applied to p directly
+    m = lerp(m, g, 1 - beta1)                (= beta1 * m + (1 - beta1) * g)
+    v = beta2 * v + (1 - beta2) * g * g
+    v_max = max(v_max, v); use v_max for v   (amsgrad)
+    denom = sqrt(v) / sqrt(1 - beta2**t) + eps
+    p = p - (lr / (1 - beta1**t)) * m / denom
+
+``eps`` is added after the bias-corrected square root, as PyTorch does (not
+inside it, and not before the correction); on the first step this makes the
+update ``lr * g / (|g| + eps)``, i.e. ``lr * sign(g)`` up to ``eps``.
+
+AdamW differs only in its decay: with the L2 penalty inside the gradient,
+Adam's scaling shrinks the decay of weights with large gradients, so
+decoupling it (Loshchilov & Hutter) makes ``weight_decay`` mean the same for
+every weight.
+"""
+import numpy as np
+
+from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _is_real, _lerp, \
+    _lerp_weight
+
+__all__ = ["Adam", "AdamW"]
+
+
+class Adam(Optimizer):
+    """``Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+    amsgrad=False, *, maximize=False, decoupled_weight_decay=False)``, as in
+    PyTorch (``decoupled_weight_decay=True`` is AdamW)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
+                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        amsgrad=amsgrad, maximize=maximize,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _check_hyperparams(self, group, index):
+        self._check_nonneg(group, index, "lr", "eps", "weight_decay")
+        betas = group["betas"]
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):
+            raise self._bad("betas", betas, "expected a pair (beta1, beta2)", index) from None
+        for i, b in enumerate((b1, b2)):
+            if not _is_real(b) or not 0 <= b < 1:
+                raise self._bad(f"betas[{i}]", b, "each beta must be in [0, 1)", index)
+
+    def _state_keys(self, group):
+        keys = ["step", "exp_avg", "exp_avg_sq"]
+        if group["amsgrad"]:
+            keys.append("max_exp_avg_sq")
+        return keys
+
+    def _update_group(self, group):
+        lr = float(group["lr"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        eps = float(group["eps"])
+        weight_decay = float(group["weight_decay"])
+        amsgrad = bool(group["amsgrad"])
+        maximize = bool(group["maximize"])
+        decoupled = bool(group["decoupled_weight_decay"])
+        # AdamW shrinks p itself; Adam adds the L2 term to the gradient.
+        shrink = 1.0 - lr * weight_decay if decoupled and weight_decay != 0 else None
+        l2 = 0.0 if decoupled else weight_decay
+        for p, g in self._grads(group):
+            s = self.state[p]
+            if not s:
+                s["step"] = 0
+                s["exp_avg"] = _buffer(p)
+                s["exp_avg_sq"] = _buffer(p)
+            if amsgrad and "max_exp_avg_sq" not in s:
+                s["max_exp_avg_sq"] = _buffer(p)
+            s["step"] += 1
+            step = s["step"]
+            # Bias corrections in double precision, in PyTorch's order.
+            bias_correction1 = 1 - beta1 ** step
+            bias_correction2 = 1 - beta2 ** step
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2 ** 0.5
+            lerp_w, lerp_c = _lerp_weight(1.0 - beta1, p._data.dtype)
+            buffers = [s["exp_avg"]._data, s["exp_avg_sq"]._data,
+                       s["max_exp_avg_sq"]._data if amsgrad else None]
+            _apply(_adam, p, g, buffers, 3, shrink, l2, maximize, lerp_w, lerp_c, beta2,
+                   bias_correction2_sqrt, eps, step_size)
+
+
+class AdamW(Adam):
+    """``AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+    weight_decay=1e-2, amsgrad=False, *, maximize=False)``: Adam with
+    decoupled weight decay, ``p *= 1 - lr * weight_decay`` before each
+    update, as in PyTorch."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
+                 amsgrad=False, *, maximize=False):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)
+
+    def load_state_dict(self, state_dict):
+        """As `Optimizer.load_state_dict`; the decay stays decoupled even if
+        the state was saved by `Adam` (which is what AdamW means)."""
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
+
+
+def _adam(p, g, bufs, tmps, shrink, l2, maximize, lerp_w, lerp_c, beta2,
+          bias_correction2_sqrt, eps, step_size):
+    exp_avg, exp_avg_sq, max_exp_avg_sq = bufs
+    t0, t1, t2 = tmps
+    if shrink is not None:
+        np.multiply(p, shrink, out=p)
+    g = _effective_grad(p, g, l2, maximize, t0)
+    _lerp(exp_avg, g, lerp_w, lerp_c, t1)
+    np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
+    np.multiply(g, 1.0 - beta2, out=t1)
+    np.multiply(t1, g, out=t1)
+    np.add(exp_avg_sq, t1, out=exp_avg_sq)
+    second = exp_avg_sq
+    if max_exp_avg_sq is not None:
+        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        second = max_exp_avg_sq
+    np.sqrt(second, out=t1)
+    np.divide(t1, bias_correction2_sqrt, out=t1)
+    np.add(t1, eps, out=t1)  # t1 = denom
+    np.multiply(exp_avg, -step_size, out=t2)
+    np.divide(t2, t1, out=t2)
+    np.add(p, t2, out=p)
