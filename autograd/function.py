@@ -58,6 +58,11 @@ class Function:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._declares_saved = bool(cls._save_inputs or cls._save_output)
+        own = cls.__dict__.get("__slots__", ())
+        clash = set((own,) if isinstance(own, str) else own) & set(Function.__slots__)
+        if clash:
+            raise TypeError(f"{cls.__name__}: __slots__ {sorted(clash)} would shadow the "
+                            "graph node's own fields; choose other names")
 
     # ---------------------------------------------------------------- apply
     @classmethod

@@ -26,9 +26,23 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
-        ga = MatMul.apply(g, b.mT) if b is not None else None
-        gb = MatMul.apply(a.mT, g) if a is not None else None
+        ga = _product(g, b.mT) if b is not None else None
+        gb = _product(a.mT, g) if a is not None else None
         return ga, gb
+
+
+def _product(x, y):
+    """``x @ y``, computed as ``(y^T @ x^T)^T`` when the result is a small,
+    short and wide matrix with a long reduction -- a weight gradient such as
+    conv's ``g @ cols^T``.  OpenBLAS runs that orientation about 1.8x faster
+    for these shapes; large results keep their layout, which later reshapes
+    depend on."""
+    if x.ndim == 2:
+        m, k = x.shape
+        n = y.shape[1]
+        if m < n and m * n <= k:
+            return MatMul.apply(y.mT, x.mT).mT
+    return MatMul.apply(x, y)
 
 
 def matmul(a, b):

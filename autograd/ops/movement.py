@@ -252,6 +252,15 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx, g, index, shape):
         ctx._index = index
+        if (len(shape) == 1 and isinstance(index, np.ndarray) and index.dtype.kind in "iu"
+                and g.dtype.kind == "f"):
+            # gathering from a 1-D tensor (embeddings, pooling winners): one
+            # bincount sums repeated indices far faster than np.add.at
+            n = shape[0]
+            flat = index.ravel()
+            if flat.size and flat.min() < 0:
+                flat = np.where(flat < 0, flat + n, flat)
+            return np.bincount(flat, weights=g.ravel(), minlength=n).astype(g.dtype, copy=False)
         out = np.zeros(shape, dtype=g.dtype)
         if _is_basic(index):
             out[index] = g

@@ -56,12 +56,20 @@ class Fold(Function):
         oh, ow = cols.shape[4:]
         sh, sw = stride
         dh, dw = dilation
-        img = np.zeros(shape, dtype=cols.dtype)
+        # Accumulate in the memory order the columns arrive in: when channels
+        # are the outer axis of ``cols`` (conv's layout), a (C, N, H, W)
+        # buffer makes every slice-add stream through both arrays in step.
+        channel_major = cols.strides[1] > cols.strides[0]
+        if channel_major:
+            img = np.zeros((shape[1], shape[0]) + tuple(shape[2:]), dtype=cols.dtype)
+            src = cols.transpose(1, 0, 2, 3, 4, 5)
+        else:
+            img, src = np.zeros(shape, dtype=cols.dtype), cols
         for i in range(kh):
             for j in range(kw):
                 img[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
-                    j * dw:j * dw + sw * (ow - 1) + 1:sw] += cols[:, :, i, j]
-        return img
+                    j * dw:j * dw + sw * (ow - 1) + 1:sw] += src[:, :, i, j]
+        return img.transpose(1, 0, 2, 3) if channel_major else img
 
     @staticmethod
     def backward(ctx, g):
@@ -71,3 +79,44 @@ class Fold(Function):
 
 def unfold(x, kernel, stride, dilation):
     return Unfold.apply(x, tuple(kernel), tuple(stride), tuple(dilation))
+
+
+def windows_of(x, kernel, stride, dilation):
+    """The (N, C, KH, KW, OH, OW) strided view of an array (no graph)."""
+    return _windows(x, kernel, stride, dilation)
+
+
+class GatherFlat(Function):
+    """``x.reshape(-1)[flat]``: pick elements by flat position (pooling
+    winners).  ``unique`` says no position is picked twice, which lets the
+    adjoint scatter assign instead of accumulate."""
+    __slots__ = ("_in_shape", "_flat", "_unique")
+
+    @staticmethod
+    def forward(ctx, x, flat, unique):
+        ctx._in_shape, ctx._flat, ctx._unique = x.shape, flat, unique
+        return x.reshape(-1)[flat]
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScatterFlat.apply(g, ctx._flat, ctx._in_shape, ctx._unique), None, None
+
+
+class ScatterFlat(Function):
+    """Zeros of ``shape`` with ``g`` added at the flat positions."""
+    __slots__ = ("_flat", "_unique")
+
+    @staticmethod
+    def forward(ctx, g, flat, shape, unique):
+        ctx._flat, ctx._unique = flat, unique
+        size = int(np.prod(shape))
+        if unique:
+            out = np.zeros(size, dtype=g.dtype)
+            out[flat.ravel()] = g.ravel()
+        else:
+            out = np.bincount(flat.ravel(), weights=g.ravel(), minlength=size).astype(g.dtype)
+        return out.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return GatherFlat.apply(g, ctx._flat, ctx._unique), None, None, None

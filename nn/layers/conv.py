@@ -36,16 +36,17 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if padding != (0, 0):
         x = ag.pad(x, (padding[1], padding[1], padding[0], padding[0]))
     cols = unfold(x, (kh, kw), stride, dilation)  # (N, C, KH, KW, OH, OW)
+    # Columns are laid out (C*KH*KW, N*OH*OW): then the column gradient
+    # W^T @ g comes back with whole (OH, OW) planes contiguous, which is what
+    # Fold's strided adds stream through.
     if groups == 1:
-        rows = cols.permute(0, 4, 5, 1, 2, 3).reshape(n * oh * ow, c * kh * kw)
-        out = rows @ weight.reshape(o, c * kh * kw).T  # (N*OH*OW, O)
-        out = out.reshape(n, oh, ow, o).permute(0, 3, 1, 2)
+        cols = cols.permute(1, 2, 3, 0, 4, 5).reshape(c * kh * kw, n * oh * ow)
+        out = weight.reshape(o, c * kh * kw) @ cols  # (O, N*OH*OW)
     else:
-        og = o // groups
-        rows = (cols.reshape(n, groups, cg, kh, kw, oh, ow)
-                .permute(1, 0, 5, 6, 2, 3, 4).reshape(groups, n * oh * ow, cg * kh * kw))
-        out = rows @ weight.reshape(groups, og, cg * kh * kw).transpose(1, 2)
-        out = out.reshape(groups, n, oh, ow, og).permute(1, 0, 4, 2, 3).reshape(n, o, oh, ow)
+        cols = (cols.reshape(n, groups, cg, kh, kw, oh, ow).permute(1, 2, 3, 4, 0, 5, 6)
+                .reshape(groups, cg * kh * kw, n * oh * ow))
+        out = weight.reshape(groups, o // groups, cg * kh * kw) @ cols  # (G, O/G, N*OH*OW)
+    out = out.reshape(o, n, oh, ow).permute(1, 0, 2, 3)
     if bias is not None:
         out = out + bias.reshape(1, o, 1, 1)
     return out.squeeze(0) if unbatched else out
