@@ -1,5 +1,6 @@
 """chainrule's autograd engine: define-by-run reverse-mode differentiation on
 NumPy, with PyTorch's names."""
+from . import _malloc  # noqa: F401  (allocator thresholds; see its docstring)
 from .tensor import Tensor
 from .function import Function
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, is_grad_enabled

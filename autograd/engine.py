@@ -259,8 +259,12 @@ def _accumulate_into(t, g, owned):
     if owned is not None:
         d = g._data
         buffer = id(d if d.base is None else d.base)
-        if buffer in owned or not d.flags.writeable:
-            d = d.copy()
+        if (buffer in owned or not d.flags.writeable
+                or (t._data.flags.c_contiguous and not d.flags.c_contiguous)):
+            # a private copy, in the leaf's memory order (as PyTorch lays out
+            # .grad like its parameter): optimizers then update both as flat
+            # arrays without copying
+            d = np.array(d, order="C")
             buffer = id(d)
         owned.add(buffer)
         g = _wrap(d)

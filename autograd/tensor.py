@@ -558,7 +558,10 @@ class Tensor:
         return _mv.chunk(self, chunks, dim)
 
     def contiguous(self):
-        return self
+        return _mv.contiguous(self)
+
+    def is_contiguous(self):
+        return self._data.flags.c_contiguous
 
 
 def _correction(unbiased, correction):

@@ -31,6 +31,28 @@ class MatMul(Function):
         return ga, gb
 
 
+class MatMulBT(Function):
+    """``a @ b^T`` for 2-D ``a`` (N, K) and ``b`` (M, K): a linear layer with
+    its (out, in) weight.  Both gradients come out C-ordered in their
+    operand's own layout (``g @ b`` and ``g^T @ a``), so the weight gradient
+    needs no transposed copy anywhere downstream."""
+    __slots__ = ()
+    _symbol = "@"
+    _save_inputs = (1, 0)
+    _save_when = (0, 1)
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return a @ b.T
+
+    @staticmethod
+    def backward(ctx, g):
+        b, a = ctx.saved_tensors
+        ga = MatMul.apply(g, b) if b is not None else None
+        gb = MatMul.apply(g.mT, a) if a is not None else None
+        return ga, gb
+
+
 def _product(x, y):
     """``x @ y``, computed as ``(y^T @ x^T)^T`` when the result is a small,
     short and wide matrix with a long reduction -- a weight gradient such as

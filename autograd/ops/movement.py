@@ -208,6 +208,24 @@ def clone(x):
     return Clone.apply(x)
 
 
+class Contiguous(Function):
+    __slots__ = ()
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.ascontiguousarray(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def contiguous(x):
+    """``x`` with C-ordered memory (itself if it already is one): ops that
+    read a permuted layout pay for it in every pass over the data."""
+    return x if x._data.flags.c_contiguous else Contiguous.apply(x)
+
+
 # -------------------------------------------------------------- indexing
 def _norm_index(index):
     """Tensors and lists inside an index become arrays NumPy understands."""
@@ -382,8 +400,12 @@ class Pad(Function):
 
     @staticmethod
     def forward(ctx, a, widths, value):
-        ctx._crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, a.shape))
-        return np.pad(a, widths, mode="constant", constant_values=value)
+        crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, a.shape))
+        ctx._crop = crop
+        out = np.full(tuple(lo + s + hi for (lo, hi), s in zip(widths, a.shape)), value,
+                      dtype=a.dtype)
+        out[crop] = a  # np.pad's general machinery costs more than the copy
+        return out
 
     @staticmethod
     def backward(ctx, g):

@@ -39,16 +39,23 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     # Columns are laid out (C*KH*KW, N*OH*OW): then the column gradient
     # W^T @ g comes back with whole (OH, OW) planes contiguous, which is what
     # Fold's strided adds stream through.
+    # The bias is added in this layout too: a contiguous broadcast whose
+    # gradient is a contiguous row sum.
     if groups == 1:
         cols = cols.permute(1, 2, 3, 0, 4, 5).reshape(c * kh * kw, n * oh * ow)
         out = weight.reshape(o, c * kh * kw) @ cols  # (O, N*OH*OW)
+        if bias is not None:
+            out = out + bias.reshape(o, 1)
     else:
+        og = o // groups
         cols = (cols.reshape(n, groups, cg, kh, kw, oh, ow).permute(1, 2, 3, 4, 0, 5, 6)
                 .reshape(groups, cg * kh * kw, n * oh * ow))
-        out = weight.reshape(groups, o // groups, cg * kh * kw) @ cols  # (G, O/G, N*OH*OW)
-    out = out.reshape(o, n, oh, ow).permute(1, 0, 2, 3)
-    if bias is not None:
-        out = out + bias.reshape(1, o, 1, 1)
+        out = weight.reshape(groups, og, cg * kh * kw) @ cols  # (G, O/G, N*OH*OW)
+        if bias is not None:
+            out = out + bias.reshape(groups, og, 1)
+    # One copy to NCHW order here saves more than it costs: every op after a
+    # convolution (bias, ReLU, pooling, their backwards) then streams memory.
+    out = out.reshape(o, n, oh, ow).permute(1, 0, 2, 3).contiguous()
     return out.squeeze(0) if unbatched else out
 
 

@@ -2,6 +2,7 @@
 import math
 
 import autograd as ag
+from autograd.ops.matmul import MatMulBT
 
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
@@ -14,7 +15,10 @@ def linear(input, weight, bias=None):
         raise ValueError(f"linear: input has {input.shape[-1] if input.ndim else 0} features "
                          f"(shape {input.shape}), weight expects {weight.shape[1]} "
                          f"(weight shape {weight.shape})")
-    out = input @ weight.T
+    if input.ndim == 2 and weight.ndim == 2 and input.dtype == weight.dtype:
+        out = MatMulBT.apply(input, weight)
+    else:
+        out = input @ weight.T
     return out if bias is None else out + bias
 
 
