@@ -254,3 +254,32 @@ def test_layers_against_pytorch():
     assert np.allclose(out.numpy(), tout.detach().numpy())
     for ours, theirs in ((X, tX), (W, tW), (B, tB)):
         assert np.allclose(ours.grad.numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("k,s,p", [(2, None, 0), (3, 1, 1)])  # disjoint and overlapping windows
+def test_max_pool_gradgradcheck(k, s, p):
+    x = f64(1, 2, 5, 5)
+    assert ag.gradgradcheck(lambda a: max_pool2d(a, k, s, p), (x,))
+
+
+def test_max_pool_return_indices_are_flat_positions_in_the_input_plane():
+    x = ag.tensor(np.array([[[[1., 5., 2., 0.], [3., 4., 9., 8.], [7., 6., 1., 2.], [0., 1., 3., 4.]]]]))
+    values, indices = max_pool2d(x, 2, return_indices=True)
+    assert np.array_equal(values.numpy()[0, 0], [[5., 9.], [7., 4.]])
+    assert np.array_equal(indices.numpy()[0, 0], [[1, 6], [8, 15]])
+
+
+def test_pooling_against_pytorch_including_overlap_and_indices():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 9, 7))
+    for k, s, p, d in ((3, 1, 1, 1), (3, 2, 1, 1), (2, 2, 0, 2), ((3, 2), (2, 1), (1, 1), 1)):
+        X, tX = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        v, i = max_pool2d(X, k, s, p, d, return_indices=True)
+        tv, ti = torch.nn.functional.max_pool2d(tX, k, s, p, d, return_indices=True)
+        g = rng.standard_normal(tv.shape)
+        v.backward(ag.tensor(g))
+        tv.backward(torch.tensor(g))
+        assert np.allclose(v.numpy(), tv.detach().numpy())
+        assert np.array_equal(i.numpy(), ti.numpy())
+        assert np.allclose(X.grad.numpy(), tX.grad.numpy())

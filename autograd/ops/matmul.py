@@ -31,15 +31,12 @@ class MatMul(Function):
         return ga, gb
 
 
-class MatMulBT(Function):
+class MatMulBT(MatMul):
     """``a @ b^T`` for 2-D ``a`` (N, K) and ``b`` (M, K): a linear layer with
     its (out, in) weight.  Both gradients come out C-ordered in their
     operand's own layout (``g @ b`` and ``g^T @ a``), so the weight gradient
-    needs no transposed copy anywhere downstream."""
+    needs no transposed copy anywhere downstream.  Saves what MatMul saves."""
     __slots__ = ()
-    _symbol = "@"
-    _save_inputs = (1, 0)
-    _save_when = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
