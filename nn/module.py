@@ -66,7 +66,8 @@ class Module:
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(
-            f'Module [{type(self).__name__}] is missing the required "forward" method')
+            f'Module [{type(self).__name__}] is missing the required "forward" method '
+            '(Module.forward is abstract: subclasses define it)')
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
