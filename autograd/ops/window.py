@@ -1,7 +1,8 @@
 """Sliding-window primitives for convolution and pooling.
 
 `Unfold` turns a padded image batch ``(N, C, H, W)`` into its windows
-``(N, C, KH, KW, OH, OW)`` -- a strided *view* of the input, so the forward
+``(N, C, KH, KW, OH, OW)`` (or the same with the batch axis last) -- a
+strided *view* of the input, so the forward
 costs nothing until a consumer reads it.  Its adjoint `Fold` adds windows
 back into an image with one strided slice-add per kernel offset (KH*KW
 NumPy calls, never a loop over output pixels, never ``np.add.at``).  Each
@@ -18,67 +19,76 @@ def out_size(size, k, stride, pad, dil):
     return (size + 2 * pad - dil * (k - 1) - 1) // stride + 1
 
 
-def _windows(x, kernel, stride, dilation):
-    n, c, h, w = x.shape
+def _windows(x, kernel, stride, dilation, batch_last=False):
+    """Strided window view: (N, C, KH, KW, OH, OW) of an (N, C, H, W) image,
+    or (C, KH, KW, OH, OW, N) of a (C, H, W, N) one."""
+    if batch_last:
+        c, h, w, n = x.shape
+        sc, sh_, sw_, sn = x.strides
+    else:
+        n, c, h, w = x.shape
+        sn, sc, sh_, sw_ = x.strides
     kh, kw = kernel
     sh, sw = stride
     dh, dw = dilation
     oh = (h - dh * (kh - 1) - 1) // sh + 1
     ow = (w - dw * (kw - 1) - 1) // sw + 1
-    s0, s1, s2, s3 = x.strides
-    return as_strided(x, (n, c, kh, kw, oh, ow),
-                      (s0, s1, s2 * dh, s3 * dw, s2 * sh, s3 * sw), writeable=False)
+    spatial = (sh_ * dh, sw_ * dw, sh_ * sh, sw_ * sw)
+    if batch_last:
+        return as_strided(x, (c, kh, kw, oh, ow, n), (sc,) + spatial + (sn,), writeable=False)
+    return as_strided(x, (n, c, kh, kw, oh, ow), (sn, sc) + spatial, writeable=False)
 
 
 class Unfold(Function):
-    """Windows of an (already padded) image: (N, C, KH, KW, OH, OW)."""
+    """Windows of an (already padded) image; see `_windows` for the two
+    layouts.  Convolution uses the batch-last one: its (OW, N) rows are long
+    contiguous runs, which is what both the im2col copy and Fold's adds are
+    bound by (NumPy pays per inner row, and OW alone is often ~14)."""
     __slots__ = ("_geom",)
 
     @staticmethod
-    def forward(ctx, x, kernel, stride, dilation):
-        ctx._geom = (x.shape, kernel, stride, dilation)
-        return _windows(x, kernel, stride, dilation)
+    def forward(ctx, x, kernel, stride, dilation, batch_last):
+        ctx._geom = (x.shape, kernel, stride, dilation, batch_last)
+        return _windows(x, kernel, stride, dilation, batch_last)
 
     @staticmethod
     def backward(ctx, g):
-        shape, kernel, stride, dilation = ctx._geom
-        return Fold.apply(g, shape, stride, dilation), None, None, None
+        shape, kernel, stride, dilation, batch_last = ctx._geom
+        return Fold.apply(g, shape, stride, dilation, batch_last), None, None, None, None
 
 
 class Fold(Function):
-    """Sum windows (N, C, KH, KW, OH, OW) back into an image of ``shape``."""
+    """Sum windows back into an image of ``shape`` (the adjoint of Unfold)."""
     __slots__ = ("_geom",)
 
     @staticmethod
-    def forward(ctx, cols, shape, stride, dilation):
-        kh, kw = cols.shape[2:4]
-        ctx._geom = ((kh, kw), stride, dilation)
-        oh, ow = cols.shape[4:]
+    def forward(ctx, cols, shape, stride, dilation, batch_last):
+        if batch_last:
+            kh, kw, oh, ow = cols.shape[1:5]
+        else:
+            kh, kw, oh, ow = cols.shape[2:6]
+        ctx._geom = ((kh, kw), stride, dilation, batch_last)
         sh, sw = stride
         dh, dw = dilation
-        # Accumulate in the memory order the columns arrive in: when channels
-        # are the outer axis of ``cols`` (conv's layout), a (C, N, H, W)
-        # buffer makes every slice-add stream through both arrays in step.
-        channel_major = cols.strides[1] > cols.strides[0]
-        if channel_major:
-            img = np.zeros((shape[1], shape[0]) + tuple(shape[2:]), dtype=cols.dtype)
-            src = cols.transpose(1, 0, 2, 3, 4, 5)
-        else:
-            img, src = np.zeros(shape, dtype=cols.dtype), cols
+        img = np.zeros(shape, dtype=cols.dtype)
         for i in range(kh):
+            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
             for j in range(kw):
-                img[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
-                    j * dw:j * dw + sw * (ow - 1) + 1:sw] += src[:, :, i, j]
-        return img.transpose(1, 0, 2, 3) if channel_major else img
+                cs = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
+                if batch_last:
+                    img[:, rows, cs, :] += cols[:, i, j]
+                else:
+                    img[:, :, rows, cs] += cols[:, :, i, j]
+        return img
 
     @staticmethod
     def backward(ctx, g):
-        kernel, stride, dilation = ctx._geom
-        return Unfold.apply(g, kernel, stride, dilation), None, None, None
+        kernel, stride, dilation, batch_last = ctx._geom
+        return Unfold.apply(g, kernel, stride, dilation, batch_last), None, None, None, None
 
 
-def unfold(x, kernel, stride, dilation):
-    return Unfold.apply(x, tuple(kernel), tuple(stride), tuple(dilation))
+def unfold(x, kernel, stride, dilation, batch_last=False):
+    return Unfold.apply(x, tuple(kernel), tuple(stride), tuple(dilation), batch_last)
 
 
 def windows_of(x, kernel, stride, dilation):

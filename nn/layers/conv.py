@@ -1,8 +1,8 @@
 """2-D convolution as window extraction + one matrix product.
 
 The input's windows come from `autograd.ops.window.Unfold`, a strided view;
-reshaping them to ``(N*OH*OW, C*KH*KW)`` is the single im2col copy, and one
-BLAS GEMM against the ``(C*KH*KW, O)`` weight matrix does the arithmetic.
+reshaping them to ``(C*KH*KW, OH*OW*N)`` is the single im2col copy, and one
+BLAS GEMM with the ``(O, C*KH*KW)`` weight matrix does the arithmetic.
 Backward is the same pieces in reverse: two GEMMs and a `Fold` that adds the
 window gradients back with one strided add per kernel offset.  Everything is
 an engine op, so convolutions differentiate twice.
@@ -32,30 +32,27 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     o, cg, kh, kw = weight.shape
     oh = out_size(h, kh, stride[0], padding[0], dilation[0])
     ow = out_size(w, kw, stride[1], padding[1], dilation[1])
-    x = input
+    # Batch-last layout (C, H, W, N) throughout: the im2col copy and the
+    # backward's Fold then move rows of OW*N contiguous elements, not OW.
+    x = input.permute(1, 2, 3, 0).contiguous()
     if padding != (0, 0):
-        x = ag.pad(x, (padding[1], padding[1], padding[0], padding[0]))
-    cols = unfold(x, (kh, kw), stride, dilation)  # (N, C, KH, KW, OH, OW)
-    # Columns are laid out (C*KH*KW, N*OH*OW): then the column gradient
-    # W^T @ g comes back with whole (OH, OW) planes contiguous, which is what
-    # Fold's strided adds stream through.
-    # The bias is added in this layout too: a contiguous broadcast whose
-    # gradient is a contiguous row sum.
+        x = ag.pad(x, (0, 0, padding[1], padding[1], padding[0], padding[0]))
+    cols = unfold(x, (kh, kw), stride, dilation, batch_last=True)  # (C, KH, KW, OH, OW, N)
+    # One GEMM against the (C*KH*KW, OH*OW*N) column matrix; the bias is
+    # added in this layout too (a contiguous broadcast, its gradient a row sum).
     if groups == 1:
-        cols = cols.permute(1, 2, 3, 0, 4, 5).reshape(c * kh * kw, n * oh * ow)
-        out = weight.reshape(o, c * kh * kw) @ cols  # (O, N*OH*OW)
+        out = weight.reshape(o, c * kh * kw) @ cols.reshape(c * kh * kw, oh * ow * n)
         if bias is not None:
             out = out + bias.reshape(o, 1)
     else:
         og = o // groups
-        cols = (cols.reshape(n, groups, cg, kh, kw, oh, ow).permute(1, 2, 3, 4, 0, 5, 6)
-                .reshape(groups, cg * kh * kw, n * oh * ow))
-        out = weight.reshape(groups, og, cg * kh * kw) @ cols  # (G, O/G, N*OH*OW)
+        out = (weight.reshape(groups, og, cg * kh * kw)
+               @ cols.reshape(groups, cg * kh * kw, oh * ow * n))  # (G, O/G, OH*OW*N)
         if bias is not None:
             out = out + bias.reshape(groups, og, 1)
-    # One copy to NCHW order here saves more than it costs: every op after a
-    # convolution (bias, ReLU, pooling, their backwards) then streams memory.
-    out = out.reshape(o, n, oh, ow).permute(1, 0, 2, 3).contiguous()
+    # One copy back to NCHW order: every op after a convolution then streams
+    # memory.
+    out = out.reshape(o, oh, ow, n).permute(3, 0, 1, 2).contiguous()
     return out.squeeze(0) if unbatched else out
 
 
