@@ -397,3 +397,14 @@ def test_mean_gradient_is_writable():
     x.mean().backward()  # the gradient is a broadcast (read-only) view
     x.grad.zero_()
     assert np.allclose(x.grad.numpy(), 0.0)
+
+
+def test_view_ops_that_change_nothing_still_return_a_new_tensor():
+    x = f64(2, 3)
+    for view in (x.view(2, 3), x.reshape(2, 3), x.permute(0, 1), x.expand(2, 3),
+                 x.squeeze(), f64(3).T):
+        assert view is not x
+    v = x.view(2, 3)
+    v.retain_grad()
+    (v * 2).sum().backward()
+    assert np.allclose(v.grad.numpy(), 2.0) and np.allclose(x.grad.numpy(), 2.0)

@@ -37,6 +37,13 @@ def _norm_dim(dim, ndim, op):
     return dim % ndim if ndim else 0
 
 
+def _alias(x):
+    """A view op that changes nothing still returns a new tensor (a view of
+    ``x``, as in PyTorch), never ``x`` itself: callers may set attributes,
+    retain_grad or register it as something other than ``x``."""
+    return _share_version(Reshape.apply(x, x.shape), x)
+
+
 # ------------------------------------------------------ expand / sum_to
 class Expand(Function):
     __slots__ = ("_in_shape",)
@@ -85,7 +92,7 @@ def expand(x, shape):
 def broadcast_to(x, shape, op="broadcast_to"):
     shape = tuple(shape)
     if x.shape == shape:
-        return x
+        return _alias(x)
     try:
         if np.broadcast_shapes(x.shape, shape) != shape:
             raise ValueError
@@ -109,8 +116,6 @@ class Reshape(Function):
 
 
 def reshape(x, shape):
-    if x.shape == shape:
-        return x
     try:
         out = Reshape.apply(x, shape)
     except ValueError:
@@ -167,14 +172,14 @@ def permute(x, dims):
                          f"{nd} dims of a tensor of shape {x.shape}")
     dims = tuple(d % nd for d in dims)
     if dims == tuple(range(nd)):
-        return x
+        return _alias(x)
     return _share_version(Permute.apply(x, dims), x)
 
 
 def transpose(x, dim0, dim1):
     nd = x.ndim
-    if nd < 2 and x.ndim in (0, 1):
-        return x
+    if nd < 2:
+        return _alias(x)
     a, b = _norm_dim(dim0, nd, "transpose"), _norm_dim(dim1, nd, "transpose")
     axes = list(range(nd))
     axes[a], axes[b] = axes[b], axes[a]
