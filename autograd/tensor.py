@@ -184,6 +184,22 @@ class Tensor:
             extras.append(f"name={self.name!r}")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
+    # ------------------------------------------------------ pickle, copy
+    def __getstate__(self):
+        """Pickling and copying keep the value, ``requires_grad``, ``.grad``
+        and name, not the history: the copy is a leaf (as a loaded tensor
+        is in PyTorch), with a version counter of its own."""
+        return {"data": self._data, "requires_grad": self._rg, "grad": self.grad,
+                "name": self.name}
+
+    def __setstate__(self, state):
+        self._data = state["data"]
+        self.grad = state["grad"]
+        self._rg = state["requires_grad"]
+        self._grad_fn = None
+        self._vc = [0]
+        self.name = state["name"]
+
     # -------------------------------------------------------- graph control
     def detach(self):
         """Same data (and version counter), no history."""

@@ -408,3 +408,18 @@ def test_view_ops_that_change_nothing_still_return_a_new_tensor():
     v.retain_grad()
     (v * 2).sum().backward()
     assert np.allclose(v.grad.numpy(), 2.0) and np.allclose(x.grad.numpy(), 2.0)
+
+
+def test_pickle_and_deepcopy_keep_value_and_grad_but_not_history():
+    import copy
+    import pickle
+    x = f64(3)
+    y = x * 2
+    (y * y).sum().backward()
+    for clone in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        assert clone.is_leaf and clone.requires_grad
+        assert np.array_equal(clone.numpy(), y.numpy())
+    x2 = copy.deepcopy(x)
+    assert np.array_equal(x2.grad.numpy(), x.grad.numpy()) and x2.grad is not x.grad
+    x2.data += 1  # the copy has its own memory and version counter
+    assert not np.array_equal(x2.numpy(), x.numpy())
