@@ -65,9 +65,8 @@ class Module:
         object.__setattr__(self, "_modules", {})
 
     def forward(self, *args, **kwargs):
-        raise NotImplementedError(
-            f'Module [{type(self).__name__}] is missing the required "forward" method '
-            '(Module.forward is abstract: subclasses define it)')
+        raise NotImplementedError(f"abstract method: Module [{type(self).__name__}] is "
+                                  'missing the required "forward" method')
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)

@@ -55,8 +55,8 @@ class LRScheduler:
 
     def get_lr(self):
         """The learning rates for ``last_epoch``, one per param group."""
-        raise NotImplementedError(f"{type(self).__name__} must implement get_lr "
-                                  "(abstract in LRScheduler)")
+        raise NotImplementedError(f"abstract method: {type(self).__name__} must implement "
+                                  "get_lr")
 
     def get_last_lr(self):
         """The learning rates this scheduler last set, one per group."""

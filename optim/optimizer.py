@@ -179,8 +179,8 @@ class Optimizer:
         return loss
 
     def _update_group(self, group):
-        raise NotImplementedError(f"{type(self).__name__} must implement _update_group "
-                                  "(abstract in Optimizer)")
+        raise NotImplementedError(f"abstract method: {type(self).__name__} must implement "
+                                  "_update_group")
 
     def _grads(self, group):
         """(parameter, gradient array) for each parameter of ``group`` that
