@@ -16,7 +16,7 @@ are themselves recorded and can be differentiated again.
 import numpy as np
 
 from .function import _RELEASED, Function, creation_site
-from .grad_mode import _state
+from .grad_mode import _state, set_grad_enabled
 from .tensor import Tensor, _wrap
 
 
@@ -32,7 +32,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         return
     inputs = _as_tuple(inputs)
     found = _run(pairs, retain_graph, create_graph, _capture_map(inputs, "backward"))
-    with _grad_mode(create_graph):
+    with set_grad_enabled(create_graph):
         for t, g in zip(inputs, found):
             if g is not None:
                 _accumulate_into(t, g, None if create_graph else set())
@@ -60,18 +60,6 @@ def _as_tuple(x):
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
-
-
-class _grad_mode:
-    def __init__(self, mode):
-        self.mode = mode
-
-    def __enter__(self):
-        self.prev = _state.enabled
-        _state.enabled = self.mode
-
-    def __exit__(self, *exc):
-        _state.enabled = self.prev
 
 
 def _root_pairs(outputs, grad_outputs, create_graph, op):

@@ -52,8 +52,6 @@ class Function:
     # Optional: for each entry of _save_inputs, the input whose gradient needs
     # it (the entry is saved only when that input needs grad).
     _save_when = None
-    # Set by ops whose results are not differentiable in their inputs' values.
-    differentiable = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -115,7 +113,7 @@ class Function:
         result.grad = None
         result._vc = [0]
         result.name = None
-        if record and cls.differentiable:
+        if record:
             ctx._shape = out.shape
             ctx._retained = None
             ctx._trace = None
@@ -178,23 +176,22 @@ class Function:
     @property
     def saved_tensors(self):
         saved = self._saved
-        if saved is None or saved is _RELEASED:
-            if saved is _RELEASED:
-                raise RuntimeError(
-                    f"Trying to backward through {self.name()} a second time, but its "
-                    "saved tensors were freed by the first backward. Pass "
-                    "retain_graph=True to the first backward() or autograd.grad() call "
-                    "to keep them.")
+        if saved is _RELEASED:
+            raise RuntimeError(
+                f"Trying to backward through {self.name()} a second time, but its saved "
+                "tensors were freed by the first backward. Pass retain_graph=True to the "
+                "first backward() or autograd.grad() call to keep them.")
+        if saved is None:
             return ()
         out = []
-        for i, (s, v) in enumerate(zip(saved, self._versions)):
+        for s, v in zip(saved, self._versions):
             if v is not None and s._vc[0] != v:
-                what = "its output" if isinstance(s, _SavedOutput) else f"input {i}"
+                what = "its output" if isinstance(s, _SavedOutput) else "an input"
                 raise RuntimeError(
-                    f"{self.name()} needs {what}, which was modified by an in-place "
-                    f"operation after it was saved (version {s._vc[0]}, expected {v}). "
-                    "Use an out-of-place operation (x = x + y instead of x += y), or "
-                    "call .clone() before modifying the tensor.")
+                    f"{self.name()} needs {what} (shape {s._data.shape}), which was modified "
+                    f"by an in-place operation after it was saved (version {s._vc[0]}, "
+                    f"expected {v}). Use an out-of-place operation (x = x + y instead of "
+                    "x += y), or call .clone() before modifying the tensor.")
             if isinstance(s, _SavedOutput):
                 t = _wrap(s._data)
                 t._vc = s._vc

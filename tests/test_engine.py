@@ -423,3 +423,13 @@ def test_pickle_and_deepcopy_keep_value_and_grad_but_not_history():
     assert np.array_equal(x2.grad.numpy(), x.grad.numpy()) and x2.grad is not x.grad
     x2.data += 1  # the copy has its own memory and version counter
     assert not np.array_equal(x2.numpy(), x.numpy())
+
+
+def test_backward_with_inputs_accumulates_only_into_those():
+    x, w = f64(3), f64(3, seed=1)
+    (x * w).sum().backward(inputs=[x])
+    assert w.grad is None
+    assert np.allclose(x.grad.numpy(), w.detach().numpy())
+    (x * w).sum().backward(inputs=[x])
+    assert np.allclose(x.grad.numpy(), 2 * w.detach().numpy())
+    assert ag.is_grad_enabled()
