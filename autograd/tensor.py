@@ -9,10 +9,11 @@ that require grad accumulate in ``.grad``; non-leaves keep theirs only after
 the views made from it.  Every in-place change bumps it; a node that saved
 the tensor remembers the version it saw and refuses to use a changed one.
 """
+import weakref
+
 import numpy as np
 
 from . import dtypes as _dt
-from .grad_mode import _state
 
 _new = object.__new__
 
@@ -220,7 +221,7 @@ class Tensor:
         if not self._rg:
             raise RuntimeError("retain_grad(): the tensor does not require grad")
         if self._grad_fn is not None:
-            import weakref
+            # weak: the node must not keep its output alive (no cycles)
             self._grad_fn._retained = weakref.ref(self)
 
     @property
