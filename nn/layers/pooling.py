@@ -1,10 +1,10 @@
-"""Max and average pooling over the windows of `autograd.ops.window.Unfold`.
+"""Max and average pooling over strided window views of the input.
 
 Max pooling routes each window's gradient to a single winner (the first
-maximum, as PyTorch), through the engine's ``max(dim)``; padding is -inf so
-it can never win.  Average pooling is a mean over the window axes; with
-``count_include_pad=True`` (PyTorch's default) padded zeros count in the
-divisor.
+maximum, as PyTorch) through `GatherFlat`/`ScatterFlat`; padding is -inf so
+it can never win.  Average pooling is a mean over the axes of
+`autograd.ops.window.Unfold`'s windows; with ``count_include_pad=True``
+(PyTorch's default) padded zeros count in the divisor.
 """
 import numpy as np
 
@@ -39,13 +39,11 @@ def _check_pool_input(x, k, p, d, name):
 
 
 def _windows(x, k, s, p, d, pad_value, name):
-    """(N, C, KH*KW, OH, OW) windows of an (N, C, H, W) or (C, H, W) input."""
+    """(N, C, KH, KW, OH, OW) windows of an (N, C, H, W) or (C, H, W) input."""
     x4 = _check_pool_input(x, k, p, d, name)
     if p != (0, 0):
         x4 = ag.pad(x4, (p[1], p[1], p[0], p[0]), value=pad_value)
-    cols = unfold(x4, k, s, d)  # (N, C, KH, KW, OH, OW)
-    n, c, kh, kw, oh, ow = cols.shape
-    return cols, (n, c, kh * kw, oh, ow)
+    return unfold(x4, k, s, d)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_indices=False):
@@ -95,7 +93,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=Tru
         out = cols.mean(dim=(2, 3))
     else:
         ones = ag.ones(1, 1, *input.shape[-2:], dtype=input.dtype)
-        counts, _ = _windows(ones, k, s, p, d, 0.0, "avg_pool2d")
+        counts = _windows(ones, k, s, p, d, 0.0, "avg_pool2d")
         out = cols.sum(dim=(2, 3)) / counts.sum(dim=(2, 3))
     return out.squeeze(0) if input.ndim == 3 else out
 
