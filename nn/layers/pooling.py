@@ -88,7 +88,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
     k, s, p, d = _pool_args(kernel_size, stride, padding, 1, "avg_pool2d")
-    cols, shape = _windows(input, k, s, p, d, 0.0, "avg_pool2d")
+    cols = _windows(input, k, s, p, d, 0.0, "avg_pool2d")
     if count_include_pad or p == (0, 0):
         out = cols.mean(dim=(2, 3))
     else:
