@@ -229,28 +229,27 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
-class Softmax(Module):
+class _AlongDim(Module):
+    """A normalization over one dim; subclasses name the function."""
+    _fn = None
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
-        return softmax(input, self.dim, _stacklevel=4)
+        return type(self)._fn(input, self.dim, _stacklevel=4)
 
     def extra_repr(self):
         return f"dim={self.dim}"
 
 
-class LogSoftmax(Module):
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
+class Softmax(_AlongDim):
+    _fn = staticmethod(softmax)
 
-    def forward(self, input):
-        return log_softmax(input, self.dim, _stacklevel=4)
 
-    def extra_repr(self):
-        return f"dim={self.dim}"
+class LogSoftmax(_AlongDim):
+    _fn = staticmethod(log_softmax)
 
 
 class Identity(Module):
