@@ -19,8 +19,8 @@ def out_size(size, k, stride, pad, dil):
     return (size + 2 * pad - dil * (k - 1) - 1) // stride + 1
 
 
-def _windows(x, kernel, stride, dilation, batch_last=False):
-    """Strided window view: (N, C, KH, KW, OH, OW) of an (N, C, H, W) image,
+def windows_of(x, kernel, stride, dilation, batch_last=False):
+    """Strided window view of an array (no graph): (N, C, KH, KW, OH, OW) of an (N, C, H, W) image,
     or (C, KH, KW, OH, OW, N) of a (C, H, W, N) one."""
     if batch_last:
         c, h, w, n = x.shape
@@ -40,7 +40,7 @@ def _windows(x, kernel, stride, dilation, batch_last=False):
 
 
 class Unfold(Function):
-    """Windows of an (already padded) image; see `_windows` for the two
+    """Windows of an (already padded) image; see `windows_of` for the two
     layouts.  Convolution uses the batch-last one: its (OW, N) rows are long
     contiguous runs, which is what both the im2col copy and Fold's adds are
     bound by (NumPy pays per inner row, and OW alone is often ~14)."""
@@ -49,7 +49,7 @@ class Unfold(Function):
     @staticmethod
     def forward(ctx, x, kernel, stride, dilation, batch_last):
         ctx._geom = (x.shape, kernel, stride, dilation, batch_last)
-        return _windows(x, kernel, stride, dilation, batch_last)
+        return windows_of(x, kernel, stride, dilation, batch_last)
 
     @staticmethod
     def backward(ctx, g):
@@ -89,11 +89,6 @@ class Fold(Function):
 
 def unfold(x, kernel, stride, dilation, batch_last=False):
     return Unfold.apply(x, tuple(kernel), tuple(stride), tuple(dilation), batch_last)
-
-
-def windows_of(x, kernel, stride, dilation):
-    """The (N, C, KH, KW, OH, OW) strided view of an array (no graph)."""
-    return _windows(x, kernel, stride, dilation)
 
 
 class GatherFlat(Function):
