@@ -268,6 +268,8 @@ def _retain(node, g, create_graph):
 
 
 def _coerce(g, node):
+    if isinstance(g, Tensor):  # a view or other Tensor subclass
+        return g
     if isinstance(g, (np.ndarray, np.generic, float, int)):
         return _wrap(np.asarray(g))
     raise TypeError(f"{node.name()}: backward returned a {type(g).__name__}; expected a "

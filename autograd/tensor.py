@@ -8,6 +8,13 @@ that require grad accumulate in ``.grad``; non-leaves keep theirs only after
 ``_vc`` is the version counter: a one-element list shared by a tensor and
 the views made from it.  Every in-place change bumps it; a node that saved
 the tensor remembers the version it saw and refuses to use a changed one.
+
+A view (the result of indexing, reshape, permute or expand that shares its
+input's memory) is a `_View`: it also remembers which op made it from which
+base, so when an in-place change reaches the shared memory after the view's
+history was recorded, the view's history is regenerated from the base's
+current one on next use -- the values the view shows and the gradient it
+routes always agree.
 """
 import weakref
 
@@ -45,9 +52,8 @@ def _keep_arg(keepdim, keepdims):
 
 
 class Tensor:
-    # ``_view`` is set only on tensors whose array is a view of another
-    # tensor's: ``(base, index)`` for indexing views (index None for other
-    # views).  In-place ops read it with getattr, so no op pays for it.
+    # ``_view`` is set only on `_View` tensors (a `ViewOf`); in-place ops read
+    # it with getattr, so no other op pays for it.
     __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
     __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
@@ -194,6 +200,8 @@ class Tensor:
                 "name": self.name}
 
     def __setstate__(self, state):
+        if type(self) is _View:  # a view unpickles as a plain leaf
+            self.__class__ = Tensor
         self._data = state["data"]
         self.grad = state["grad"]
         self._rg = state["requires_grad"]
@@ -581,6 +589,76 @@ class Tensor:
         return self._data.flags.c_contiguous
 
 
+class ViewOf:
+    """How a `_View` was made: ``op.apply(base, arg)`` recomputes it (with
+    history) from its base.  ``seen`` is the shared version counter's value
+    when the view's history was last set."""
+
+    __slots__ = ("base", "op", "arg", "seen")
+
+    def __init__(self, base, op, arg, seen):
+        self.base, self.op, self.arg, self.seen = base, op, arg, seen
+
+
+_GRAD_FN_SLOT = Tensor.__dict__["_grad_fn"]
+_RG_SLOT = Tensor.__dict__["_rg"]
+
+
+class _View(Tensor):
+    """A tensor sharing memory with ``_view.base``.  Its ``_grad_fn`` and
+    ``_rg`` are properties that first check the shared version counter: an
+    in-place change since the history was recorded (of the base, of this
+    view or of a sibling view) means that history describes old values, so
+    it is replaced by replaying the view op on the base's current history
+    (PyTorch regenerates views' grad_fn the same way).  Only views pay for
+    the check; ordinary tensors keep plain slots."""
+
+    __slots__ = ()
+
+    def _refresh(self):
+        meta = self._view
+        if self._vc[0] == meta.seen:
+            return
+        prev = _grad_state.enabled
+        _grad_state.enabled = True  # the history exists whatever the mode
+        try:
+            fresh = meta.op.apply(meta.base, meta.arg)
+        finally:
+            _grad_state.enabled = prev
+        _GRAD_FN_SLOT.__set__(self, fresh._grad_fn)
+        _RG_SLOT.__set__(self, fresh._rg)
+        meta.seen = self._vc[0]
+
+    @property
+    def _grad_fn(self):
+        self._refresh()
+        return _GRAD_FN_SLOT.__get__(self)
+
+    @_grad_fn.setter
+    def _grad_fn(self, fn):
+        _GRAD_FN_SLOT.__set__(self, fn)
+        self._view.seen = self._vc[0]
+
+    @property
+    def _rg(self):
+        self._refresh()
+        return _RG_SLOT.__get__(self)
+
+    @_rg.setter
+    def _rg(self, flag):
+        _RG_SLOT.__set__(self, flag)
+        self._view.seen = self._vc[0]
+
+
+def make_view(out, base, op, arg):
+    """Turn ``out`` (just made by ``op.apply(base, arg)``) into a view of
+    ``base``, sharing its version counter."""
+    out._vc = base._vc
+    out._view = ViewOf(base, op, arg, base._vc[0])
+    out.__class__ = _View
+    return out
+
+
 def _correction(unbiased, correction):
     if correction is not None:
         if unbiased is not None:
@@ -590,6 +668,7 @@ def _correction(unbiased, correction):
 
 
 from . import engine as _engine  # noqa: E402
+from .grad_mode import _state as _grad_state  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import movement as _mv  # noqa: E402

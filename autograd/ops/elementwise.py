@@ -55,10 +55,19 @@ def _align(fn, a, b):
                 f"{_op_label(fn)}: shapes {da.shape} {fn._symbol or 'and'} {db.shape} "
                 "cannot be broadcast together") from None
         if da.shape != shape:
-            a = Expand.apply(a, shape)
+            a = _expanded(a, shape)
         if db.shape != shape:
-            b = Expand.apply(b, shape)
+            b = _expanded(b, shape)
     return a, b
+
+
+def _expanded(x, shape):
+    """``x`` broadcast to ``shape`` for the op about to consume it.  The
+    result shares ``x``'s memory, so it shares its version counter too: an
+    op that saves it must notice a later in-place change of ``x``."""
+    out = Expand.apply(x, shape)
+    out._vc = x._vc
+    return out
 
 
 def binary(fn, a, b):
@@ -582,9 +591,9 @@ def where(condition, input, other):
         raise ValueError(f"where: condition {cond.shape}, input {shapes[0]} and other "
                          f"{shapes[1]} cannot be broadcast together") from None
     if isinstance(a, Tensor) and a._data.shape != shape:
-        a = Expand.apply(a, shape)
+        a = _expanded(a, shape)
     if isinstance(b, Tensor) and b._data.shape != shape:
-        b = Expand.apply(b, shape)
+        b = _expanded(b, shape)
     if cond.shape != shape:
         cond = np.broadcast_to(cond, shape)
     return Where.apply(cond, a, b)

@@ -12,7 +12,8 @@ from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, _wrap
 from . import elementwise as ew
-from .movement import getitem, sum_to, broadcast_to, _norm_index
+from .movement import (Expand, Index, Permute, Reshape, broadcast_to, getitem,
+                       sum_to, _norm_index)
 
 _UFUNCS = {ew.Add: np.add, ew.Sub: np.subtract, ew.Mul: np.multiply, ew.Div: np.true_divide}
 
@@ -46,36 +47,49 @@ def _history_copy(t):
 
 def _rebase(t, result, label):
     """Give ``t`` the value and history of ``result``.  If ``t`` is a view,
-    the write goes through its base (as an indexed assignment), so the
-    base's history learns about it too -- otherwise the base's gradient
-    would silently ignore the change."""
+    the write goes through its base, so the base's history learns about it
+    too (otherwise the base's gradient would silently ignore the change):
+    an indexing view becomes an indexed assignment into the base, a reshape
+    or permute view (which covers its whole base) gives the base the
+    inverse-shaped result.  The view itself then regenerates its history
+    from the base's (see `autograd.tensor._View`)."""
     if result.shape != t.shape:
         raise ValueError(f"{label}: the result has shape {result.shape} but the tensor being "
                          f"updated has shape {t.shape}; in-place ops cannot change a shape")
     if result.dtype != t.dtype:
         result = ew.cast(result, t.dtype)
     view = getattr(t, "_view", None)
-    if view is not None:
-        base, index = view
-        root = base
-        while getattr(root, "_view", None) is not None:
-            root = root._view[0]
-        if root._rg and root._grad_fn is None:
-            _leaf_error(root, label + " (through a view)")
-        if index is None:
-            raise RuntimeError(
-                f"{label}: this tensor (shape {t.shape}) is a view made by reshape, view, "
-                f"permute, transpose or expand of a tensor of shape {base.shape}; modifying "
-                "it in place while autograd records is not supported. Use an out-of-place "
-                "op, or assign through indexing (base[index] = value).")
-        setitem(base, index, result)
-        region = getitem(base, index)
-        t._grad_fn = region._grad_fn
-        t._rg = region._rg
+    if view is None:
+        _write(t, result._data, label)
+        t._grad_fn = result._grad_fn
+        t._rg = result._rg
         return
-    _write(t, result._data, label)
-    t._grad_fn = result._grad_fn
-    t._rg = result._rg
+    _check_view_writable(t, label)
+    base, op = view.base, view.op
+    if op is Index:
+        setitem(base, view.arg, result)
+    elif op is Permute:
+        _rebase(base, Permute.apply(result, tuple(np.argsort(view.arg))), label)
+    else:  # Reshape
+        _rebase(base, Reshape.apply(result, base.shape), label)
+
+
+def _check_view_writable(t, label):
+    """Refuse, before anything is written, an in-place op through a chain
+    of views that ends at a leaf requiring grad or passes an expand (whose
+    elements share memory)."""
+    while True:
+        view = getattr(t, "_view", None)
+        if view is None:
+            break
+        if view.op is Expand:
+            raise RuntimeError(
+                f"{label}: this tensor (shape {t.shape}) is an expand/broadcast_to view of a "
+                f"tensor of shape {view.base.shape}: several of its elements share one memory "
+                "location, so an in-place write is ambiguous. Call .clone() first.")
+        t = view.base
+    if t._rg and t._grad_fn is None:
+        _leaf_error(t, label + " (through a view)")
 
 
 def _write(t, values, label):

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..function import Function
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _wrap, make_view
 
 
 def shape_arg(shape):
@@ -19,15 +19,15 @@ def shape_arg(shape):
     return tuple(int(s) for s in shape)
 
 
-def _share_version(out, x, index=None):
-    """A result that is a NumPy view of ``x`` shares its version counter, so
-    an in-place change through either is seen by nodes that saved the other,
-    and remembers ``x`` (and, for indexing, where in ``x`` it looks) so an
-    in-place op on it can bring ``x``'s history up to date."""
+def _share_version(out, x, op, arg):
+    """A result that is a NumPy view of ``x`` becomes a view tensor: it
+    shares ``x``'s version counter, so an in-place change through either is
+    seen by nodes that saved the other, and it remembers how it was made
+    from ``x`` (``op.apply(x, arg)``), so its history can be regenerated
+    after such a change and an in-place op on it can update ``x``'s."""
     base = out._data.base
     if base is not None and (base is x._data or base is x._data.base):
-        out._vc = x._vc
-        out._view = (x, index)
+        make_view(out, x, op, arg)
     return out
 
 
@@ -41,7 +41,7 @@ def _alias(x):
     """A view op that changes nothing still returns a new tensor (a view of
     ``x``, as in PyTorch), never ``x`` itself: callers may set attributes,
     retain_grad or register it as something other than ``x``."""
-    return _share_version(Reshape.apply(x, x.shape), x)
+    return _share_version(Reshape.apply(x, x.shape), x, Reshape, x.shape)
 
 
 # ------------------------------------------------------ expand / sum_to
@@ -98,7 +98,7 @@ def broadcast_to(x, shape, op="broadcast_to"):
             raise ValueError
     except ValueError:
         raise ValueError(f"{op}: cannot broadcast shape {x.shape} to {shape}") from None
-    return Expand.apply(x, shape)
+    return _share_version(Expand.apply(x, shape), x, Expand, shape)
 
 
 # ----------------------------------------------------- reshape / permute
@@ -121,7 +121,7 @@ def reshape(x, shape):
     except ValueError:
         raise ValueError(f"reshape: cannot view shape {x.shape} ({x._data.size} elements) "
                          f"as {shape}") from None
-    return _share_version(out, x)
+    return _share_version(out, x, Reshape, out.shape)
 
 
 def flatten(x, start_dim=0, end_dim=-1):
@@ -173,7 +173,7 @@ def permute(x, dims):
     dims = tuple(d % nd for d in dims)
     if dims == tuple(range(nd)):
         return _alias(x)
-    return _share_version(Permute.apply(x, dims), x)
+    return _share_version(Permute.apply(x, dims), x, Permute, dims)
 
 
 def transpose(x, dim0, dim1):
@@ -298,6 +298,10 @@ class IndexAdd(Function):
 
 def getitem(x, index):
     index = _norm_index(index)
+    if _all_ints(index):
+        # NumPy returns a copy for x[i, j]; x[i, j, ...] is a 0-d view, which
+        # is what PyTorch gives (so x[i, j].mul_(2) changes x)
+        index = (index if isinstance(index, tuple) else (index,)) + (Ellipsis,)
     try:
         out = Index.apply(x, index)
     except IndexError as e:
@@ -305,7 +309,12 @@ def getitem(x, index):
                          f"shape {x.shape}: {e}") from None
     if type(out._data) is not np.ndarray:
         out._data = np.asarray(out._data)
-    return _share_version(out, x, index)
+    return _share_version(out, x, Index, index)
+
+
+def _all_ints(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in items)
 
 
 def _show_index(index):
