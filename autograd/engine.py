@@ -13,6 +13,8 @@
 Backward runs with grad mode = ``create_graph``: with it on, the gradients
 are themselves recorded and can be differentiated again.
 """
+import threading
+
 import numpy as np
 
 from .function import _RELEASED, Function, creation_site
@@ -32,7 +34,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         return
     inputs = _as_tuple(inputs)
     found = _run(pairs, retain_graph, create_graph, _capture_map(inputs, "backward"))
-    with set_grad_enabled(create_graph):
+    with set_grad_enabled(create_graph), _grad_write_lock:
         for t, g in zip(inputs, found):
             if g is not None:
                 _accumulate_into(t, g, None if create_graph else set())
@@ -120,14 +122,19 @@ def _run(pairs, retain_graph, create_graph, capture):
     captured gradients when ``capture`` is given, else accumulates into
     leaves' ``.grad``.
 
-    Without ``create_graph`` no gradient needs a history, so sums of
-    gradients are done on the arrays directly (no op dispatch) and each leaf
-    gets its total once, at the end."""
+    Nothing outside this call changes until every node has run: leaf and
+    retained gradients are summed here and written at the end, and saved
+    tensors are released at the end, so a backward that raises half-way
+    (a version error, a user op's bug) leaves ``.grad`` and the graph as
+    they were.  Without ``create_graph`` no gradient needs a history, so
+    sums of gradients are done on the arrays directly (no op dispatch)."""
     found = [None] * (sum(len(v) for v in capture.values()) if capture is not None else 0)
     grads = {}
     deps = {}
     roots = []
-    leaf_sums = {} if capture is None and not create_graph else None
+    leaf_sums = {} if capture is None else None
+    retained = []
+    ran = []
     prev_mode = _state.enabled
     _state.enabled = create_graph
     try:
@@ -140,7 +147,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                     deps[edge] = 0
                     roots.append(edge)
             else:
-                _deliver_leaf(edge, g, capture, found, leaf_sums)
+                _deliver_leaf(edge, g, capture, found, leaf_sums, create_graph)
 
         stack = list(roots)
         while stack:
@@ -165,7 +172,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                 results = (None,) * len(edges)
             else:
                 if node._retained is not None:
-                    _retain(node, g, create_graph)
+                    retained.append((node, g))
                 if capture is not None and node in capture:
                     for i in capture[node]:
                         found[i] = g
@@ -176,8 +183,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                     raise RuntimeError(
                         f"{node.name()}: backward returned {len(results)} gradients, but the "
                         f"op had {len(edges)} inputs")
-                if not retain_graph:
-                    node._saved = _RELEASED
+                ran.append(node)
             for nxt, gi in zip(edges, results):
                 if nxt is None:
                     continue
@@ -205,28 +211,53 @@ def _run(pairs, retain_graph, create_graph, capture):
                         _shape_error(node, gi, nxt._data.shape)
                     if anomaly:
                         _check_finite(node, gi)
-                    _deliver_leaf(nxt, gi, capture, found, leaf_sums)
-        if leaf_sums:
-            # never alias the caller's gradient
-            owned = {id(g._data if g._data.base is None else g._data.base) for _, g in pairs}
-            for leaf, arr in leaf_sums.items():
-                _accumulate_into(leaf, _wrap(arr), owned)
+                    _deliver_leaf(nxt, gi, capture, found, leaf_sums, create_graph)
+        _commit(pairs, leaf_sums, retained, create_graph)
     finally:
         _state.enabled = prev_mode
+    if not retain_graph:
+        for node in ran:
+            node._saved = _RELEASED
     return found
 
 
-def _deliver_leaf(leaf, g, capture, found, leaf_sums):
+def _deliver_leaf(leaf, g, capture, found, leaf_sums, create_graph):
     if capture is not None:
         idx = capture.get(leaf)
         if idx is not None:
             for i in idx:
                 found[i] = g if found[i] is None else found[i] + g
-    elif leaf_sums is not None:
-        prev = leaf_sums.get(leaf)
-        leaf_sums[leaf] = g._data if prev is None else prev + g._data
+        return
+    prev = leaf_sums.get(leaf)
+    if create_graph:  # gradients are graphs: sum them as tensors
+        leaf_sums[leaf] = g if prev is None else prev + g
     else:
-        _accumulate_into(leaf, g, None)
+        leaf_sums[leaf] = g._data if prev is None else prev + g._data
+
+
+# One lock for every write of a gradient into a tensor's ``.grad``: threads
+# running backward on graphs that share a leaf would otherwise interleave
+# the read-add-write of ``.grad`` and lose updates.  It is taken once per
+# backward call, not per leaf.
+_grad_write_lock = threading.Lock()
+
+
+def _commit(pairs, leaf_sums, retained, create_graph):
+    """Write the finished sums into ``.grad`` (leaves, then retained
+    non-leaves), all under the lock."""
+    with _grad_write_lock:
+        for node, g in retained:
+            _retain(node, g, create_graph)
+        if not leaf_sums:
+            return
+        if create_graph:
+            for leaf, g in leaf_sums.items():
+                _accumulate_into(leaf, g, None)
+            return
+        # never alias the caller's gradient
+        owned = {id(g._data if g._data.base is None else g._data.base) for _, g in pairs}
+        for leaf, arr in leaf_sums.items():
+            _accumulate_into(leaf, _wrap(arr), owned)
 
 
 def _accumulate_into(t, g, owned):

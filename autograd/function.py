@@ -114,6 +114,8 @@ class Function:
         result._vc = [0]
         result.name = None
         if record:
+            if out.dtype.kind == "c":
+                _refuse_complex(cls)
             ctx._shape = out.shape
             ctx._retained = None
             ctx._trace = None
@@ -272,6 +274,11 @@ class _Released:
 _RELEASED = _Released()
 
 
+def _refuse_complex(cls):
+    raise TypeError(_COMPLEX_REFUSAL.format(
+        what=f"{cls.__name__}: an op on a tensor that requires grad produced a complex result"))
+
+
 def _check_forward(ctx, out):
     if out.dtype.kind in "fc" and not np.isfinite(out).all():
         raise FloatingPointError(
@@ -279,6 +286,6 @@ def _check_forward(ctx, out):
             f"output. It was created at:\n{creation_site(ctx)}")
 
 
-from .tensor import Tensor, _wrap  # noqa: E402  (Tensor methods use Function)
+from .tensor import _COMPLEX_REFUSAL, Tensor, _wrap  # noqa: E402  (Tensor methods use Function)
 
 _VERSIONED = (Tensor, _SavedOutput)

@@ -25,6 +25,12 @@ from . import dtypes as _dt
 _new = object.__new__
 
 
+_COMPLEX_REFUSAL = (
+    "{what}: chainrule does not differentiate complex numbers (it does not "
+    "implement PyTorch's conjugate Wirtinger convention, and will not give a "
+    "half-right gradient). Keep the real and imaginary parts as two real tensors.")
+
+
 def _wrap(data):
     """Fast internal constructor: a tensor that does not require grad around
     an ndarray (no checks, no copies)."""
@@ -98,7 +104,10 @@ class Tensor:
                 "requires_grad can only be changed on leaf tensors; this tensor was "
                 f"made by {self._grad_fn.name()}. Use .detach() for a tensor that does "
                 "not require grad.")
-        if flag and self._data.dtype.kind not in "fc":
+        if flag and self._data.dtype.kind == "c":
+            raise TypeError(_COMPLEX_REFUSAL.format(what=f"a {self._data.dtype} tensor "
+                                                    "cannot require grad"))
+        if flag and self._data.dtype.kind != "f":
             raise TypeError(
                 f"only floating-point tensors can require grad, got dtype "
                 f"{self._data.dtype}; convert first, e.g. x.float() or x.double()")

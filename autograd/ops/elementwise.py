@@ -10,7 +10,8 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..function import Function
-from ..tensor import Tensor, _wrap
+from ..grad_mode import _state
+from ..tensor import _COMPLEX_REFUSAL, Tensor, _wrap
 
 _SCALARS = (int, float, bool)
 
@@ -630,6 +631,9 @@ def cast(x, dtype):
     dtype = np.dtype(dtype)
     if x._data.dtype == dtype:
         return x
+    if dtype.kind == "c" and x._rg and _state.enabled:
+        raise TypeError(_COMPLEX_REFUSAL.format(
+            what=f"a {x._data.dtype} tensor that requires grad cannot become {dtype}"))
     if dtype.kind != "f" or not x._rg:
         return _wrap(x._data.astype(dtype))
     return Cast.apply(x, dtype)

@@ -1,0 +1,152 @@
+"""Engine guarantees beyond single ops: gradient accumulation is safe under
+threads, a backward that fails half-way changes nothing, and complex
+numbers are refused wherever a gradient would have to go through them
+(chainrule does not implement Wirtinger calculus, so it never pretends to)."""
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+# ----------------------------------------------------------------- threads
+@pytest.fixture
+def eager_thread_switching():
+    """Switch threads as often as the interpreter allows, so a read-modify-
+    write of ``.grad`` that is not protected loses updates reliably."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(old)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_threads_running_backward_into_one_leaf_lose_no_update(eager_thread_switching,
+                                                                create_graph):
+    w = ag.ones(64, dtype=ag.float64, requires_grad=True)
+    n_threads, passes = 4, 100
+    errors = []
+
+    def work():
+        try:
+            for _ in range(passes):
+                ((w * 2.0).sum() + (w * w).sum() * 0.0).backward(create_graph=create_graph)
+        except Exception as e:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    np.testing.assert_array_equal(w.grad.data, np.full(64, 2.0 * n_threads * passes))
+
+
+def test_threads_accumulating_into_a_retained_non_leaf_lose_no_update(eager_thread_switching):
+    x = ag.ones(16, dtype=ag.float64, requires_grad=True)
+    h = x * 3.0
+    h.retain_grad()
+    y = (h * h).sum()
+
+    def work():
+        for _ in range(25):
+            y.backward(retain_graph=True)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    np.testing.assert_array_equal(h.grad.data, np.full(16, 6.0 * 100))
+    np.testing.assert_array_equal(x.grad.data, np.full(16, 18.0 * 100))
+
+
+# ------------------------------------------------- failing backward is atomic
+class _FailsOnce(ag.Function):
+    """Identity whose backward raises the first time it runs."""
+    armed = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return a.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        if _FailsOnce.armed:
+            _FailsOnce.armed = False
+            raise ValueError("deliberate failure inside backward")
+        return g
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_backward_that_fails_half_way_leaves_grads_and_graph_as_they_were(create_graph):
+    _FailsOnce.armed = True
+    a = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    b = ag.tensor([3.0, 4.0], dtype=ag.float64, requires_grad=True)
+    a.grad = ag.tensor([10.0, 10.0], dtype=ag.float64)
+    h = a * b  # b's gradient (a) is delivered before the failing branch runs
+    h.retain_grad()
+    y = _FailsOnce.apply(a * a).sum() + (h * 2.0).sum()
+    with pytest.raises(ValueError, match="deliberate"):
+        y.backward(create_graph=create_graph)
+    assert b.grad is None
+    np.testing.assert_array_equal(a.grad.data, [10.0, 10.0])
+    assert h.grad is None
+    # the graph was not released by the failed call: the same backward now works
+    y.backward(create_graph=create_graph)
+    np.testing.assert_array_equal(b.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(a.grad.data, [10.0 + 6.0 + 2.0, 10.0 + 8.0 + 4.0])
+    np.testing.assert_array_equal(h.grad.data, [2.0, 2.0])
+
+
+def test_a_version_error_in_backward_changes_no_grad():
+    a = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    c = ag.tensor([5.0, 6.0], dtype=ag.float64, requires_grad=True)
+    s = a * 1.0
+    y = (c * 3.0).sum() + (s * s).sum()
+    s.add_(1.0)  # s was saved by s * s
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.backward()
+    assert a.grad is None and c.grad is None
+
+
+# ----------------------------------------------------------------- complex
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_complex_tensors_cannot_require_grad(dtype):
+    z = ag.tensor(np.array([1 + 2j, 3 - 1j], dtype=dtype))
+    with pytest.raises(TypeError, match="complex"):
+        z.requires_grad_()
+    assert not z.requires_grad
+    with pytest.raises(TypeError, match="complex"):
+        ag.tensor(np.array([1 + 2j], dtype=dtype), requires_grad=True)
+
+
+def test_the_audit_case_is_refused_not_wrong():
+    with pytest.raises(TypeError, match="complex"):
+        x = ag.tensor(np.array([1 + 1j, 2 - 3j]), requires_grad=True)
+        (x * x).abs().sum().backward()
+
+
+@pytest.mark.parametrize("make", [lambda w: w * 1j,
+                                  lambda w: w + ag.tensor(np.array([1j, 2j, 3j])),
+                                  lambda w: ag.tensor(np.array([1j, 2j, 3j])) * w,
+                                  lambda w: w.to(np.complex128),
+                                  lambda w: w.clamp(min=1j),
+                                  lambda w: w @ ag.tensor(np.ones((3, 2)) * 1j)],
+                         ids=["python-complex", "tensor-add", "tensor-rmul", "cast", "clamp",
+                              "matmul"])
+def test_a_tracked_real_tensor_cannot_silently_become_complex(make):
+    w = ag.ones(3, dtype=ag.float64, requires_grad=True)
+    with pytest.raises(TypeError, match="complex"):
+        make(w)
+
+
+def test_complex_values_still_compute_without_grad():
+    z = ag.tensor(np.array([1 + 2j, 3 - 1j]))
+    np.testing.assert_allclose((z * z).abs().data, np.abs(np.array([1 + 2j, 3 - 1j]) ** 2))
+    w = ag.ones(2, dtype=ag.float64, requires_grad=True)
+    with ag.no_grad():
+        assert (w * z).dtype == np.complex128
