@@ -601,12 +601,16 @@ class Tensor:
 class ViewOf:
     """How a `_View` was made: ``op.apply(base, arg)`` recomputes it (with
     history) from its base.  ``seen`` is the shared version counter's value
-    when the view's history was last set."""
+    when the view's history was last set.  ``recorded`` is False for a view
+    made under ``no_grad``: it never gets a history (as in PyTorch), so it
+    is never regenerated, and writing through it while autograd records is
+    refused (see `autograd.ops.inplace`)."""
 
-    __slots__ = ("base", "op", "arg", "seen")
+    __slots__ = ("base", "op", "arg", "seen", "recorded")
 
-    def __init__(self, base, op, arg, seen):
+    def __init__(self, base, op, arg, seen, recorded):
         self.base, self.op, self.arg, self.seen = base, op, arg, seen
+        self.recorded = recorded
 
 
 _GRAD_FN_SLOT = Tensor.__dict__["_grad_fn"]
@@ -627,6 +631,9 @@ class _View(Tensor):
     def _refresh(self):
         meta = self._view
         if self._vc[0] == meta.seen:
+            return
+        if not meta.recorded:
+            meta.seen = self._vc[0]
             return
         prev = _grad_state.enabled
         _grad_state.enabled = True  # the history exists whatever the mode
@@ -663,7 +670,7 @@ def make_view(out, base, op, arg):
     """Turn ``out`` (just made by ``op.apply(base, arg)``) into a view of
     ``base``, sharing its version counter."""
     out._vc = base._vc
-    out._view = ViewOf(base, op, arg, base._vc[0])
+    out._view = ViewOf(base, op, arg, base._vc[0], _grad_state.enabled)
     out.__class__ = _View
     return out
 

@@ -279,3 +279,25 @@ def test_random_view_and_inplace_programs_pass_gradcheck(view_names, target, kin
         assert "expand" in str(e)
         return
     assert ag.gradcheck(program, (x, y))
+
+
+def test_a_view_made_under_no_grad_never_gains_a_history():
+    w = _x()
+    with ag.no_grad():
+        v = w[0]
+        w.mul_(2)
+    assert not v.requires_grad and v.grad_fn is None
+    np.testing.assert_allclose(v.data, w.data[0])
+
+
+def test_writing_through_a_no_grad_view_while_recording_is_refused_and_changes_nothing():
+    x = _x()
+    a = x * 1
+    with ag.no_grad():
+        v = a[0]
+    y = _x(3, (2,))
+    before, version = a.data.copy(), a._vc[0]
+    with pytest.raises(RuntimeError, match="no_grad"):
+        v.mul_(y)
+    np.testing.assert_array_equal(a.data, before)
+    assert a._vc[0] == version

@@ -82,6 +82,12 @@ def _check_view_writable(t, label):
         view = getattr(t, "_view", None)
         if view is None:
             break
+        if not view.recorded:
+            raise RuntimeError(
+                f"{label}: this tensor (shape {t.shape}) is a view made under no_grad(), "
+                "so autograd does not know how it relates to its base; modifying it in "
+                "place while autograd records would leave the base's gradient wrong. Make "
+                "the view outside no_grad(), or do the in-place op inside no_grad() too.")
         if view.op is Expand:
             raise RuntimeError(
                 f"{label}: this tensor (shape {t.shape}) is an expand/broadcast_to view of a "
