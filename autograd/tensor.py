@@ -599,22 +599,16 @@ class Tensor:
 
 
 class ViewOf:
-    """How a `_View` was made: ``op.apply(base, arg)`` recomputes it (with
-    history) from its base.  ``seen`` is the shared version counter's value
-    when the view's history was last set.  ``recorded`` is False for a view
-    made under ``no_grad``: it never gets a history (as in PyTorch), so it
-    is never regenerated, and writing through it while autograd records is
+    """How a `_View` was made and what its history currently is.
+
+    ``op.apply(base, arg)`` recomputes the view (with history) from its
+    base.  ``grad_fn``/``rg`` are the view's history, valid while the shared
+    version counter still reads ``seen``.  ``recorded`` is False for a view
+    made under ``no_grad``: it never gets a history (as in PyTorch), so it is
+    never regenerated, and writing through it while autograd records is
     refused (see `autograd.ops.inplace`)."""
 
-    __slots__ = ("base", "op", "arg", "seen", "recorded")
-
-    def __init__(self, base, op, arg, seen, recorded):
-        self.base, self.op, self.arg, self.seen = base, op, arg, seen
-        self.recorded = recorded
-
-
-_GRAD_FN_SLOT = Tensor.__dict__["_grad_fn"]
-_RG_SLOT = Tensor.__dict__["_rg"]
+    __slots__ = ("base", "op", "arg", "seen", "recorded", "grad_fn", "rg")
 
 
 class _View(Tensor):
@@ -628,49 +622,54 @@ class _View(Tensor):
 
     __slots__ = ()
 
-    def _refresh(self):
-        meta = self._view
-        if self._vc[0] == meta.seen:
-            return
-        if not meta.recorded:
-            meta.seen = self._vc[0]
-            return
-        prev = _grad_state.enabled
-        _grad_state.enabled = True  # the history exists whatever the mode
-        try:
-            fresh = meta.op.apply(meta.base, meta.arg)
-        finally:
-            _grad_state.enabled = prev
-        _GRAD_FN_SLOT.__set__(self, fresh._grad_fn)
-        _RG_SLOT.__set__(self, fresh._rg)
+    def _refresh(self, meta):
+        if meta.recorded:
+            prev = _grad_state.enabled
+            _grad_state.enabled = True  # the history exists whatever the mode
+            try:
+                fresh = meta.op.apply(meta.base, meta.arg)
+            finally:
+                _grad_state.enabled = prev
+            meta.grad_fn, meta.rg = fresh._grad_fn, fresh._rg
         meta.seen = self._vc[0]
 
     @property
     def _grad_fn(self):
-        self._refresh()
-        return _GRAD_FN_SLOT.__get__(self)
+        meta = self._view
+        if self._vc[0] != meta.seen:
+            self._refresh(meta)
+        return meta.grad_fn
 
     @_grad_fn.setter
     def _grad_fn(self, fn):
-        _GRAD_FN_SLOT.__set__(self, fn)
-        self._view.seen = self._vc[0]
+        meta = self._view
+        meta.grad_fn = fn
+        meta.seen = self._vc[0]
 
     @property
     def _rg(self):
-        self._refresh()
-        return _RG_SLOT.__get__(self)
+        meta = self._view
+        if self._vc[0] != meta.seen:
+            self._refresh(meta)
+        return meta.rg
 
     @_rg.setter
     def _rg(self, flag):
-        _RG_SLOT.__set__(self, flag)
-        self._view.seen = self._vc[0]
+        meta = self._view
+        meta.rg = flag
+        meta.seen = self._vc[0]
 
 
 def make_view(out, base, op, arg):
     """Turn ``out`` (just made by ``op.apply(base, arg)``) into a view of
     ``base``, sharing its version counter."""
+    meta = _new(ViewOf)
+    meta.base, meta.op, meta.arg = base, op, arg
+    meta.grad_fn, meta.rg = out._grad_fn, out._rg
+    meta.seen = base._vc[0]
+    meta.recorded = _grad_state.enabled
     out._vc = base._vc
-    out._view = ViewOf(base, op, arg, base._vc[0], _grad_state.enabled)
+    out._view = meta
     out.__class__ = _View
     return out
 

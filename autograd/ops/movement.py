@@ -298,10 +298,10 @@ class IndexAdd(Function):
 
 def getitem(x, index):
     index = _norm_index(index)
-    if _all_ints(index):
+    if _one_int_per_dim(index, x._data.ndim):
         # NumPy returns a copy for x[i, j]; x[i, j, ...] is a 0-d view, which
         # is what PyTorch gives (so x[i, j].mul_(2) changes x)
-        index = (index if isinstance(index, tuple) else (index,)) + (Ellipsis,)
+        index = (index if type(index) is tuple else (index,)) + (Ellipsis,)
     try:
         out = Index.apply(x, index)
     except IndexError as e:
@@ -312,9 +312,15 @@ def getitem(x, index):
     return _share_version(out, x, Index, index)
 
 
-def _all_ints(index):
-    items = index if isinstance(index, tuple) else (index,)
-    return all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in items)
+def _one_int_per_dim(index, ndim):
+    if type(index) is not tuple:
+        return ndim == 1 and type(index) is int
+    if len(index) != ndim:
+        return False
+    for i in index:
+        if type(i) is not int and not isinstance(i, np.integer):
+            return False
+    return True
 
 
 def _show_index(index):
