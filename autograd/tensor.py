@@ -60,7 +60,6 @@ class Tensor:
     # views).  In-place ops read it with getattr, so no op pays for it.
     __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
-    __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -171,6 +170,14 @@ class Tensor:
         if dtype is not None and np.dtype(dtype) != self._data.dtype:
             return self._data.astype(dtype)
         return self._data.copy() if copy else _readonly(self._data)
+
+    # NumPy functions and ufuncs on tensors (np.exp(t), arr * t): see
+    # _numpy_dispatch for which run chainrule's op and which are refused.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _npd.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _npd.array_function(func, args, kwargs)
 
     def item(self):
         if self._data.size != 1:
@@ -615,3 +622,4 @@ from . import engine as _engine  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import movement as _mv  # noqa: E402
+from . import _numpy_dispatch as _npd  # noqa: E402
