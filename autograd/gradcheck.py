@@ -269,7 +269,7 @@ def _private_copies(inputs, diff):
         copy = Tensor(np.array(inputs[i].data, copy=True))
         copy.requires_grad = True
         work[i] = copy
-        arrays.append(copy.data.reshape(-1))
+        arrays.append(copy._data.reshape(-1))
     return tuple(work), arrays
 
 

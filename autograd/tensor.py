@@ -44,6 +44,16 @@ def _wrap(data):
     return t
 
 
+def _readonly(data):
+    """A view of ``data`` that cannot be written: arrays handed to users
+    share the tensor's storage, and a write through them would bypass the
+    version counter (a node that saved the tensor would compute with the
+    new values and give a wrong gradient)."""
+    view = data.view()
+    view.flags.writeable = False
+    return view
+
+
 def _dim_arg(dim, axis, op):
     """PyTorch accepts ``dim`` and NumPy's ``axis`` for the same thing."""
     if axis is not None:
@@ -62,17 +72,18 @@ class Tensor:
     # it with getattr, so no other op pays for it.
     __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
-    __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        vc = [0]
         if isinstance(data, Tensor):
-            data = data._data
+            data, vc = data._data, data._vc
         self._data = _dt.infer_array(data, None if dtype is None else np.dtype(dtype))
         self.grad = None
         self._rg = False
         self._grad_fn = None
-        self._vc = [0]
+        # sharing another tensor's storage means sharing its version counter
+        self._vc = vc if self._data is data else [0]
         self.name = name
         if requires_grad:
             self.requires_grad = True
@@ -80,7 +91,9 @@ class Tensor:
     # ------------------------------------------------------------ storage
     @property
     def data(self):
-        return self._data
+        """The values as a read-only view of the storage: change them through
+        tensor ops (or by assigning ``.data``), which the version counter sees."""
+        return _readonly(self._data)
 
     @data.setter
     def data(self, value):
@@ -156,14 +169,30 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    def numpy(self):
-        """The underlying array (shared, not copied)."""
-        return self._data
+    def numpy(self, *, force=False):
+        """The values as a read-only view of the storage (not a copy).  As in
+        PyTorch, a tensor that requires grad must be detached first (or
+        ``force=True`` given): the array cannot carry the gradient."""
+        if self._rg and not force:
+            raise RuntimeError(
+                f"numpy(): this tensor (shape {self._data.shape}) requires grad, and a NumPy "
+                "array cannot carry its gradient; call t.detach().numpy() to get the values")
+        return _readonly(self._data)
 
     def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)``: a read-only view; a copy (writable) when asked
+        for one or for another dtype."""
         if dtype is not None and np.dtype(dtype) != self._data.dtype:
             return self._data.astype(dtype)
-        return self._data.copy() if copy else self._data
+        return self._data.copy() if copy else _readonly(self._data)
+
+    # NumPy functions and ufuncs on tensors (np.exp(t), arr * t): see
+    # _numpy_dispatch for which run chainrule's op and which are refused.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _npd.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _npd.array_function(func, args, kwargs)
 
     def item(self):
         if self._data.size != 1:
@@ -687,3 +716,4 @@ from .grad_mode import _state as _grad_state  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import movement as _mv  # noqa: E402
+from . import _numpy_dispatch as _npd  # noqa: E402

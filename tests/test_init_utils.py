@@ -92,9 +92,9 @@ def test_manual_seed_makes_init_reproducible():
 
 def test_init_works_on_parameters_in_place_and_bumps_version():
     p = Parameter(ag.zeros(4, 3))
-    arr, version = p.data, p._vc[0]
+    arr, version = p._data, p._vc[0]
     init.xavier_uniform_(p)
-    assert p.data is arr and p._vc[0] > version and p.requires_grad and p.is_leaf
+    assert p._data is arr and p._vc[0] > version and p.requires_grad and p.is_leaf
     assert np.any(arr != 0)
 
 

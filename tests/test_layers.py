@@ -60,8 +60,8 @@ def test_conv2d_matches_the_definition(cfg):
     k, s, p, d = _pairs(k, s, p, d)
     x, wt, b = f64(n, c, h, w), f64(o, c // g, *k, seed=1), f64(o, seed=2)
     out = conv2d(x, wt, b, s, p, d, g)
-    ref = naive_conv(x.numpy(), wt.numpy(), b.numpy(), s, p, d, g)
-    assert np.allclose(out.numpy(), ref)
+    ref = naive_conv(x.data, wt.data, b.data, s, p, d, g)
+    assert np.allclose(out.data, ref)
 
 
 @pytest.mark.parametrize("cfg", CONV_CONFIGS)
@@ -77,7 +77,7 @@ def test_conv2d_unbatched_input():
     x, wt = f64(2, 5, 5), f64(3, 2, 3, 3, seed=1)
     out = conv2d(x, wt, padding=1)
     assert out.shape == (3, 5, 5)
-    assert np.allclose(out.numpy(), conv2d(x.unsqueeze(0), wt, padding=1).numpy()[0])
+    assert np.allclose(out.data, conv2d(x.unsqueeze(0), wt, padding=1).data[0])
 
 
 def test_conv2d_module_init_and_shapes():
@@ -86,9 +86,9 @@ def test_conv2d_module_init_and_shapes():
     assert m.weight.shape == (8, 3, 5, 3) and m.bias.shape == (8,)
     fan_in = 3 * 5 * 3
     bound = 1 / math.sqrt(fan_in)  # kaiming-uniform with a=sqrt(5) gives U(+-1/sqrt(fan_in))
-    assert np.abs(m.weight.numpy()).max() <= bound + 1e-7
-    assert np.abs(m.weight.numpy()).max() > 0.8 * bound
-    assert np.abs(m.bias.numpy()).max() <= bound + 1e-7
+    assert np.abs(m.weight.data).max() <= bound + 1e-7
+    assert np.abs(m.weight.data).max() > 0.8 * bound
+    assert np.abs(m.bias.data).max() <= bound + 1e-7
     assert m(ag.randn(2, 3, 9, 7)).shape == (2, 8, 5, 4)
     assert m.weight.dtype == np.float32
 
@@ -119,8 +119,8 @@ def naive_pool(x, k, s, p, op, pad_value):
 @pytest.mark.parametrize("k,s,p", [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0)])
 def test_pooling_matches_the_definition(k, s, p):
     x = f64(2, 3, 7, 6)
-    assert np.allclose(max_pool2d(x, k, s, p).numpy(), naive_pool(x.numpy(), k, s, p, np.max, -np.inf))
-    assert np.allclose(avg_pool2d(x, k, s, p).numpy(), naive_pool(x.numpy(), k, s, p, np.mean, 0.0))
+    assert np.allclose(max_pool2d(x, k, s, p).data, naive_pool(x.data, k, s, p, np.max, -np.inf))
+    assert np.allclose(avg_pool2d(x, k, s, p).data, naive_pool(x.data, k, s, p, np.mean, 0.0))
 
 
 @pytest.mark.parametrize("k,s,p", [(2, None, 0), (3, 2, 1), ((3, 2), (1, 2), (1, 1))])
@@ -163,9 +163,9 @@ def test_linear_values_init_and_errors():
     ag.manual_seed(1)
     m = Linear(5, 3)
     assert m.weight.shape == (3, 5) and m.bias.shape == (3,)
-    assert np.abs(m.weight.numpy()).max() <= 1 / math.sqrt(5) + 1e-7
+    assert np.abs(m.weight.data).max() <= 1 / math.sqrt(5) + 1e-7
     x = ag.randn(4, 5)
-    assert np.allclose(m(x).numpy(), x.numpy() @ m.weight.numpy().T + m.bias.numpy(), atol=1e-6)
+    assert np.allclose(m(x).data, x.numpy() @ m.weight.data.T + m.bias.data, atol=1e-6)
     assert m(ag.randn(2, 7, 5)).shape == (2, 7, 3)
     with pytest.raises(ValueError, match=r"Linear\(5, 3\) expected input \(\*, 5\), got \(4, 6\)"):
         m(ag.randn(4, 6))
@@ -181,14 +181,14 @@ def test_linear_gradcheck():
 def test_batchnorm_training_uses_biased_batch_variance_and_unbiased_running_var():
     x = np.random.default_rng(0).standard_normal((6, 3)) * 2 + 1
     bn = BatchNorm1d(3).double()
-    y = bn(ag.tensor(x)).numpy()
+    y = bn(ag.tensor(x)).data
     expected = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5)
     assert np.allclose(y, expected)
     assert np.allclose(bn.running_mean.numpy(), 0.1 * x.mean(0))
     assert np.allclose(bn.running_var.numpy(), 0.9 + 0.1 * x.var(0, ddof=1))
     assert bn.num_batches_tracked.item() == 1
     bn.eval()
-    y_eval = bn(ag.tensor(x)).numpy()
+    y_eval = bn(ag.tensor(x)).data
     expected_eval = (x - bn.running_mean.numpy()) / np.sqrt(bn.running_var.numpy() + 1e-5)
     assert np.allclose(y_eval, expected_eval)
     assert bn.num_batches_tracked.item() == 1  # eval does not count
@@ -199,7 +199,7 @@ def test_batchnorm2d_normalizes_per_channel_and_keeps_float32():
     x = ag.randn(5, 4, 3, 3) * 3 + 2
     y = bn(x)
     assert y.dtype == np.float32 and bn.running_var.dtype == np.float32
-    yd = y.numpy()
+    yd = y.data
     assert np.allclose(yd.mean(axis=(0, 2, 3)), 0, atol=1e-5)
     assert np.allclose(yd.var(axis=(0, 2, 3)), 1, atol=1e-3)
 
@@ -251,7 +251,7 @@ def test_layers_against_pytorch():
     g = rng.standard_normal(tout.shape)
     out.backward(ag.tensor(g))
     tout.backward(torch.tensor(g))
-    assert np.allclose(out.numpy(), tout.detach().numpy())
+    assert np.allclose(out.data, tout.detach().numpy())
     for ours, theirs in ((X, tX), (W, tW), (B, tB)):
         assert np.allclose(ours.grad.numpy(), theirs.grad.numpy())
 
@@ -280,6 +280,6 @@ def test_pooling_against_pytorch_including_overlap_and_indices():
         g = rng.standard_normal(tv.shape)
         v.backward(ag.tensor(g))
         tv.backward(torch.tensor(g))
-        assert np.allclose(v.numpy(), tv.detach().numpy())
+        assert np.allclose(v.data, tv.detach().numpy())
         assert np.array_equal(i.numpy(), ti.numpy())
         assert np.allclose(X.grad.numpy(), tX.grad.numpy())

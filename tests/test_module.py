@@ -65,7 +65,7 @@ def test_parameter_is_a_leaf_tensor_requiring_grad_sharing_data():
     t = ag.randn(2, 3)
     p = Parameter(t)
     assert isinstance(p, ag.Tensor) and p.requires_grad and p.is_leaf
-    assert p.data is t.data
+    assert p._data is t._data and p._vc is t._vc
     q = Parameter(np.zeros(3))
     assert q.dtype == np.float64 and q.requires_grad
     assert Parameter([1.0, 2.0]).dtype == np.float32
@@ -344,7 +344,7 @@ def test_state_dict_names_detached_and_sharing():
                         "heads.0.weight", "heads.0.bias", "heads.0.seen",
                         "heads.1.weight", "heads.1.seen"]
     assert all(type(v) is ag.Tensor and not v.requires_grad for v in sd.values())
-    assert sd["scale"].data is net.scale.data
+    assert sd["scale"]._data is net.scale._data
     assert net.state_dict(keep_vars=True)["scale"] is net.scale
 
 

@@ -320,11 +320,11 @@ def test_step_bumps_version_so_stale_graphs_fail():
 
 def test_step_updates_the_same_array_in_place():
     p = leaf([1.0, 2.0])
-    array = p.data
+    array = p._data
     opt = optim.SGD([p], lr=0.1)
     set_grad(p, [1.0, 1.0])
     opt.step()
-    assert p.data is array
+    assert p._data is array
 
 
 def test_step_runs_without_recording_and_closure_with_grad():
@@ -356,9 +356,9 @@ def test_zero_grad_to_none_and_in_place():
     assert p.grad is None
     (p * p).sum().backward()
     grad = p.grad
-    array = grad.data
+    array = grad._data
     opt.zero_grad(set_to_none=False)
-    assert p.grad is grad and grad.data is array
+    assert p.grad is grad and grad._data is array
     np.testing.assert_array_equal(grad.data, [0.0, 0.0])
     (p * p).sum().backward()
     np.testing.assert_array_equal(p.grad.data, [2.0, 4.0])

@@ -56,7 +56,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, "max_pool2d")
     x = _check_pool_input(input, k, p, d, "max_pool2d")
     padded = x if p == (0, 0) else ag.pad(x, (p[1], p[1], p[0], p[0]), value=-np.inf)
-    win = windows_of(padded.numpy(), k, s, d)  # (N, C, KH, KW, OH, OW) view
+    win = windows_of(padded._data, k, s, d)  # (N, C, KH, KW, OH, OW) view
     best = win[:, :, 0, 0].copy()
     arg = np.zeros(best.shape, dtype=np.int32)
     step = np.empty(best.shape, dtype=np.int32)
