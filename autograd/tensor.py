@@ -98,8 +98,12 @@ class Tensor:
     @data.setter
     def data(self, value):
         """Replacing or updating ``.data`` (as optimizers do) is an in-place
-        change: saved copies of this tensor become invalid."""
+        change: saved copies of this tensor become invalid.  A read-only
+        array (another tensor's ``.data``, a broadcast view) is copied, so
+        this tensor can still be updated in place afterwards."""
         value = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if not value.flags.writeable:
+            value = value.copy()
         self._data = value
         self._vc[0] += 1
 
