@@ -31,6 +31,13 @@ _COMPLEX_REFUSAL = (
     "half-right gradient). Keep the real and imaginary parts as two real tensors.")
 
 
+def _refuse_export(t, how):
+    raise RuntimeError(
+        f"{how}: this tensor (shape {t._data.shape}) requires grad, and a NumPy array "
+        "cannot carry its gradient; call t.detach().numpy() (or np.asarray(t.detach())) "
+        "to get the values")
+
+
 def _wrap(data):
     """Fast internal constructor: a tensor that does not require grad around
     an ndarray (no checks, no copies)."""
@@ -178,14 +185,16 @@ class Tensor:
         PyTorch, a tensor that requires grad must be detached first (or
         ``force=True`` given): the array cannot carry the gradient."""
         if self._rg and not force:
-            raise RuntimeError(
-                f"numpy(): this tensor (shape {self._data.shape}) requires grad, and a NumPy "
-                "array cannot carry its gradient; call t.detach().numpy() to get the values")
+            _refuse_export(self, "numpy()")
         return _readonly(self._data)
 
     def __array__(self, dtype=None, copy=None):
         """``np.asarray(t)``: a read-only view; a copy (writable) when asked
-        for one or for another dtype."""
+        for one or for another dtype.  Refused, as in PyTorch, for a tensor
+        that requires grad: ``np.array([t1, t2])`` would otherwise drop the
+        gradient without a word."""
+        if self._rg:
+            _refuse_export(self, "np.asarray()/np.array()")
         if dtype is not None and np.dtype(dtype) != self._data.dtype:
             return self._data.astype(dtype)
         return self._data.copy() if copy else _readonly(self._data)

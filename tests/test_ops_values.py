@@ -502,7 +502,7 @@ def test_logical_ops_on_bool_tensors():
 
 
 def test_numpy_interop():
-    x = autograd.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    x = autograd.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]))
     arr = np.asarray(x)
     assert isinstance(arr, np.ndarray) and arr.dtype == np.float64
     np.testing.assert_array_equal(arr, [[1, 2], [3, 4]])
@@ -512,6 +512,8 @@ def test_numpy_interop():
     copy[0, 0] = 99
     assert x.data[0, 0] == 1.0
     assert np.asarray(x * 2).shape == (2, 2)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        np.asarray(x.requires_grad_())
     assert x.tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 

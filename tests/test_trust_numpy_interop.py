@@ -442,8 +442,8 @@ def test_array_op_tensor_against_pytorch_gradients():
 def _exports(t):
     return {
         ".data": t.data,
-        "np.asarray": np.asarray(t),
-        "np.asarray(same dtype)": np.asarray(t, dtype=t.dtype),
+        "np.asarray": np.asarray(t.detach()),
+        "np.asarray(same dtype)": np.asarray(t.detach(), dtype=t.dtype),
         "detach().numpy()": t.detach().numpy(),
         ".numpy(force=True)": t.numpy(force=True),
     }
@@ -490,9 +490,22 @@ def test_numpy_functions_cannot_write_into_a_tensor(write):
     assert_unchanged(x, before)
 
 
+def test_converting_a_tensor_that_requires_grad_to_an_array_is_refused():
+    """As in PyTorch: the array could not carry the gradient, and
+    np.array([t1, t2]) would otherwise drop it without a word."""
+    x = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    for convert in (np.asarray, np.array, lambda t: np.array([t, t]),
+                    lambda t: np.asarray(t, dtype=np.float32)):
+        with pytest.raises(RuntimeError, match=r"requires grad.*detach\(\)"):
+            convert(x)
+    assert x._vc[0] == 0
+    np.testing.assert_array_equal(np.array([x.detach(), x.detach()]), [[1.0, 2.0]] * 2)
+
+
 def test_copies_are_writable_and_independent():
     x = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
-    for arr in (np.array(x), np.asarray(x, dtype=np.float32), x.data.copy()):
+    d = x.detach()
+    for arr in (np.array(d), np.asarray(d, dtype=np.float32), x.data.copy()):
         assert arr.flags.writeable and not np.shares_memory(arr, x._data)
         arr[0] = 9.0
     np.testing.assert_array_equal(x.data, [1.0, 2.0])
@@ -540,6 +553,8 @@ def test_write_into_a_saved_tensor_through_data_is_refused_and_gradient_stays_ri
     with pytest.raises(ValueError, match="read-only"):
         x.data[0] = 5.0
     with pytest.raises(ValueError, match="read-only"):
+        np.asarray(x.detach())[0] = 5.0
+    with pytest.raises(RuntimeError, match="requires grad"):
         np.asarray(x)[0] = 5.0
     y.sum().backward()
     np.testing.assert_array_equal(w.grad.data, [1.0, 2.0, 3.0])
