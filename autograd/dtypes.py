@@ -82,7 +82,7 @@ def _ragged_problem(data):
         n = len(seqs[0])
         for s in seqs:
             if len(s) != n:
-                return f"expected sequence of length {n} at dim {dim + 1} (got {len(s)})"
+                return f"expected sequence of length {n} at dim {dim} (got {len(s)})"
         level = [x for s in seqs for x in s]
         dim += 1
     return None
