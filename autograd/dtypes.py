@@ -6,6 +6,11 @@
   integer tensor meeting a Python float gives float32, not float64.
 * Two tensors: floats win over integers without widening (int64 + float32 is
   float32); two floats or two integers promote as NumPy does.
+* A 0-d tensor (or a Python scalar) meeting a dimensioned tensor counts only
+  when it is of a higher category (bool < integer < floating < complex):
+  ``float32_tensor + float64_0d`` is float32, ``uint8_tensor + int64_0d`` is
+  uint8, ``int64_tensor + float64_0d`` is float64 (`weak_result_dtype`).
+* True division of integers or bools gives the default float dtype.
 """
 import numpy as np
 
@@ -45,7 +50,15 @@ def infer_array(data, dtype=None):
         return data.astype(dtype, copy=False) if dtype is not None else data
     if isinstance(data, np.generic):
         return np.asarray(data, dtype=dtype)
-    arr = np.asarray(data, dtype=dtype)
+    try:
+        arr = np.asarray(data, dtype=dtype)
+    except ValueError:
+        problem = _ragged_problem(data)
+        if problem is None:
+            raise
+        raise ValueError(f"tensor(): nested sequences must be rectangular: {problem}") from None
+    if dtype is None and _only_numpy_scalars(data):
+        return arr  # [numpy.float64(1.5)] keeps float64, [numpy.int32(1)] int32 (PyTorch)
     if dtype is None:
         if arr.dtype == np.float64:
             arr = arr.astype(np.float32)  # Python floats default to float32
@@ -57,11 +70,58 @@ def infer_array(data, dtype=None):
     return arr
 
 
+def _ragged_problem(data):
+    """Where nested lists stop being rectangular, in PyTorch's words."""
+    level, dim = [data], 0
+    while level:
+        seqs = [x for x in level if isinstance(x, (list, tuple))]
+        if not seqs:
+            return None
+        if len(seqs) != len(level):
+            return f"expected a sequence at dim {dim}, got a number"
+        n = len(seqs[0])
+        for s in seqs:
+            if len(s) != n:
+                return f"expected sequence of length {n} at dim {dim} (got {len(s)})"
+        level = [x for s in seqs for x in s]
+        dim += 1
+    return None
+
+
+def _only_numpy_scalars(data):
+    """True for a (nested) list whose leaves are all NumPy scalars: they
+    carry their dtype, which PyTorch keeps."""
+    if not isinstance(data, (list, tuple)) or not data:
+        return False
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif not isinstance(x, np.generic):
+            return False
+    return True
+
+
 def result_dtype(a, b):
-    """Dtype of a binary op between two arrays under PyTorch's rules."""
+    """Dtype of a binary op between two tensors of the same standing (both
+    dimensioned, or both 0-d) under PyTorch's rules."""
     ka, kb = a.kind, b.kind
     if ka == "f" and kb != "f" and kb != "c":
         return a
     if kb == "f" and ka != "f" and ka != "c":
         return b
     return np.promote_types(a, b)
+
+
+def weak_result_dtype(strong, weak):
+    """Dtype of a binary op between a tensor of dtype ``strong`` and a
+    weaker operand (a 0-d tensor against a dimensioned one, or a Python
+    scalar's default dtype against any tensor): the weak side decides only
+    when it is of a higher category -- PyTorch's rule."""
+    sk, wk = strong.kind, weak.kind
+    if sk == "c" or (sk == "f" and wk != "c"):
+        return strong
+    if sk == "b" or wk in "fc":
+        return result_dtype(strong, weak)
+    return strong

@@ -17,6 +17,7 @@ import threading
 
 import numpy as np
 
+from .errors import ArgumentError
 from .function import _RELEASED, Function, creation_site
 from .grad_mode import _state, set_grad_enabled
 from .tensor import Tensor, _wrap
@@ -32,7 +33,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is None:
         _run(pairs, retain_graph, create_graph, None)
         return
-    inputs = _as_tuple(inputs)
+    inputs = _nonempty_inputs(inputs, "backward")
     found = _run(pairs, retain_graph, create_graph, _capture_map(inputs, "backward"))
     with set_grad_enabled(create_graph), _grad_write_lock:
         for t, g in zip(inputs, found):
@@ -44,7 +45,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=False):
     """d(outputs)/d(inputs), returned as a tuple; ``.grad`` is left alone."""
     outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    inputs = _nonempty_inputs(inputs, "grad")
     pairs = _root_pairs(outputs, grad_outputs, create_graph, "grad")
     if retain_graph is None:
         retain_graph = create_graph
@@ -62,6 +63,16 @@ def _as_tuple(x):
     if isinstance(x, Tensor):
         return (x,)
     return tuple(x)
+
+
+def _nonempty_inputs(inputs, op):
+    """An empty ``inputs`` is refused (PyTorch): it would silently compute
+    nothing, which is never what was meant."""
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise ArgumentError(f"{op}(): the inputs argument cannot be empty; leave it out to "
+                            "get gradients for every leaf, or list the tensors you want")
+    return inputs
 
 
 def _root_pairs(outputs, grad_outputs, create_graph, op):

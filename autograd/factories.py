@@ -3,18 +3,28 @@
 All randomness in chainrule (init, dropout, randn...) draws from one
 generator, so ``manual_seed(s)`` makes a whole run reproducible.
 """
+import math
+
 import numpy as np
 
 from . import dtypes as _dt
+from ._args import dtype_arg, int_arg, nonnegative_int_arg, size_arg as _size_arg
+from .errors import ArgumentError, DTypeError
 from .tensor import Tensor
 
 _rng = np.random.default_rng()
 
+_SEED_RANGE = (-2 ** 63, 2 ** 64)
+
 
 def manual_seed(seed):
-    """Reseed the generator behind every random factory and layer."""
+    """Reseed the generator behind every random factory and layer.  Any seed
+    PyTorch takes is taken (a negative one counts modulo 2**64, as there)."""
     global _rng
-    _rng = np.random.default_rng(int(seed))
+    seed = int(seed.item() if isinstance(seed, Tensor) else seed)
+    if not _SEED_RANGE[0] <= seed < _SEED_RANGE[1]:
+        raise ArgumentError(f"manual_seed(): seed must be in [-2**63, 2**64), got {seed}")
+    _rng = np.random.default_rng(seed % 2 ** 64)
     return _rng
 
 
@@ -22,17 +32,21 @@ def generator():
     return _rng
 
 
-def _size(size):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    size = tuple(int(s) for s in size)
-    if any(s < 0 for s in size):
-        raise ValueError(f"negative dimension in size {size}")
-    return size
+def _size(size, fn):
+    return _size_arg(size, fn)
 
 
-def _float_dtype(dtype):
-    dt = _dt.DEFAULT_FLOAT if dtype is None else np.dtype(dtype)
+def _float_dtype(dtype, fn="factory"):
+    return _dt.DEFAULT_FLOAT if dtype is None else dtype_arg(dtype, fn)
+
+
+def _random_float_dtype(dtype, fn):
+    """Uniform and normal samples exist only in floating dtypes (PyTorch
+    refuses the others rather than rounding the samples)."""
+    dt = _float_dtype(dtype, fn)
+    if dt.kind != "f":
+        raise DTypeError(f"{fn}(): samples need a floating-point dtype, got {dt}; draw "
+                         "integers with randint, or cast the result afterwards")
     return dt
 
 
@@ -64,82 +78,137 @@ def from_numpy(arr):
 
 
 def zeros(*size, dtype=None, requires_grad=False):
-    return _make(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.zeros(_size(size, "zeros"), dtype=_float_dtype(dtype, "zeros")),
+                 requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad=False):
-    return _make(np.ones(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+    return _make(np.ones(_size(size, "ones"), dtype=_float_dtype(dtype, "ones")), requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
-    if dtype is None:
-        dtype = _dt.default_dtype_for(fill_value) or _dt.DEFAULT_FLOAT
-    return _make(np.full(_size((size,)), fill_value, dtype=dtype), requires_grad)
+    """The dtype follows ``fill_value`` as a Python number's would (a NumPy
+    float64 scalar gives float32, a NumPy int int64, as in PyTorch)."""
+    fill_value = _fill_arg(fill_value, "full")
+    dtype = (_dt.default_dtype_for(fill_value) if dtype is None
+             else dtype_arg(dtype, "full"))
+    return _make(np.full(_size((size,), "full"), fill_value, dtype=dtype), requires_grad)
+
+
+def _fill_arg(value, fn):
+    if isinstance(value, Tensor) and value._data.size == 1:
+        value = value._data.item()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (bool, int, float, complex)):
+        raise TypeError(f"{fn}(): fill_value must be a number, got {type(value).__name__} "
+                        f"({value!r})")
+    return value
 
 
 def empty(*size, dtype=None, requires_grad=False):
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
+def _like_dtype(t, dtype, fn):
+    return t.dtype if dtype is None else dtype_arg(dtype, fn)
+
+
 def zeros_like(t, dtype=None, requires_grad=False):
-    return _make(np.zeros(t.shape, dtype=dtype or t.dtype), requires_grad)
+    return _make(np.zeros(t.shape, dtype=_like_dtype(t, dtype, "zeros_like")), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False):
-    return _make(np.ones(t.shape, dtype=dtype or t.dtype), requires_grad)
+    return _make(np.ones(t.shape, dtype=_like_dtype(t, dtype, "ones_like")), requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
-    return _make(np.full(t.shape, fill_value, dtype=dtype or t.dtype), requires_grad)
+    fill_value = _fill_arg(fill_value, "full_like")
+    return _make(np.full(t.shape, fill_value, dtype=_like_dtype(t, dtype, "full_like")),
+                 requires_grad)
 
 
 def rand(*size, dtype=None, requires_grad=False):
     """Uniform on [0, 1)."""
-    dt = _float_dtype(dtype)
-    return _make(_rng.random(_size(size), dtype=np.float64).astype(dt), requires_grad)
+    dt = _random_float_dtype(dtype, "rand")
+    return _make(_rng.random(_size(size, "rand"), dtype=np.float64).astype(dt), requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad=False):
     """Standard normal."""
-    dt = _float_dtype(dtype)
-    return _make(_rng.standard_normal(_size(size)).astype(dt), requires_grad)
+    dt = _random_float_dtype(dtype, "randn")
+    return _make(_rng.standard_normal(_size(size, "randn")).astype(dt), requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None):
+    """Integers uniform on [low, high); PyTorch refuses an empty range."""
     if high is None:
         low, high = 0, low
-    return Tensor(_rng.integers(low, high, size=_size((size,)),
-                                dtype=np.dtype(dtype or np.int64)))
+    low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
+    if low >= high:
+        raise ArgumentError(f"randint(): low must be less than high, got low={low} >= "
+                            f"high={high}")
+    shape = _size((size,), "randint")
+    dt = np.dtype(np.int64) if dtype is None else dtype_arg(dtype, "randint")
+    draws = _rng.integers(low, high, size=shape, dtype=np.int64)
+    return Tensor(draws if dt == np.int64 else draws.astype(dt))
 
 
 def rand_like(t, dtype=None, requires_grad=False):
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return rand(t.shape, dtype=_like_dtype(t, dtype, "rand_like"), requires_grad=requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad=False):
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return randn(t.shape, dtype=_like_dtype(t, dtype, "randn_like"),
+                 requires_grad=requires_grad)
 
 
 def randperm(n):
-    return Tensor(_rng.permutation(int(n)).astype(np.int64))
+    return Tensor(_rng.permutation(nonnegative_int_arg(n, "randperm", "n")).astype(np.int64))
+
+
+def _number_arg(value, fn, name):
+    """A real number for arange/linspace: Python or NumPy numbers and
+    one-element tensors."""
+    if isinstance(value, Tensor) and value._data.size == 1:
+        value = value._data.item()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{fn}(): argument '{name}' must be a real number, got "
+                        f"{type(value).__name__} ({value!r})")
+    return value
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
-    """Integer arguments give int64, any float argument float32 (PyTorch)."""
+    """Integer arguments give int64, any float argument float32 (PyTorch).
+    A step that points away from ``end`` is an error, not an empty tensor."""
     if end is None:
         start, end = 0, start
+    start, end, step = (_number_arg(v, "arange", n)
+                        for v, n in ((start, "start"), (end, "end"), (step, "step")))
+    if not all(math.isfinite(v) for v in (start, end, step)):
+        raise ArgumentError(f"arange(): unsupported range {start} -> {end} with step {step}; "
+                            "all three must be finite")
     if step == 0:
-        raise ValueError("arange: step must be nonzero")
+        raise ArgumentError("arange(): step must be nonzero")
+    if (end - start) * step < 0:
+        raise ArgumentError(f"arange(): the step {step} points away from end: start {start}, "
+                            f"end {end} (upper and lower bound inconsistent with step sign)")
     if dtype is None:
-        is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        is_int = all(isinstance(v, int) for v in (start, end, step))
         dtype = np.int64 if is_int else _dt.DEFAULT_FLOAT
-    return _make(np.arange(start, end, step).astype(dtype), requires_grad)
+    return _make(np.arange(start, end, step).astype(dtype_arg(dtype, "arange")), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):
-    return _make(np.linspace(start, end, int(steps)).astype(_float_dtype(dtype)), requires_grad)
+    start, end = _number_arg(start, "linspace", "start"), _number_arg(end, "linspace", "end")
+    steps = nonnegative_int_arg(steps, "linspace", "steps")
+    return _make(np.linspace(start, end, steps).astype(_float_dtype(dtype, "linspace")),
+                 requires_grad)
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):
-    return _make(np.eye(int(n), None if m is None else int(m), dtype=_float_dtype(dtype)),
-                 requires_grad)
+    n = nonnegative_int_arg(n, "eye", "n")
+    m = n if m is None else nonnegative_int_arg(m, "eye", "m")
+    return _make(np.eye(n, m, dtype=_float_dtype(dtype, "eye")), requires_grad)

@@ -6,6 +6,7 @@ does not silently switch off recording in another.  Ops read
 the context managers below, which double as decorators.
 """
 import functools
+import inspect
 import threading
 
 
@@ -22,7 +23,10 @@ def is_grad_enabled():
 
 
 class _GradModeContext:
-    """Base for contexts that set grad mode on entry and restore it on exit."""
+    """Base for contexts that set grad mode on entry and restore it on exit.
+    As decorators they also cover generator functions: the mode holds
+    inside each resumption of the generator and the caller's mode is back
+    in force between ``yield``s (as in PyTorch)."""
 
     _target = True
 
@@ -34,21 +38,70 @@ class _GradModeContext:
         _state.enabled = self._prev
         return False
 
+    def _fresh(self):
+        """A new context with the same target (one per call: contexts hold
+        the mode to restore, so they cannot be shared across calls)."""
+        return self.__class__()
+
     def __call__(self, fn):
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}() used as a decorator needs a function, "
+                            f"got {type(fn).__name__}")
+        fresh = self._fresh
+        if inspect.isgeneratorfunction(fn):
+            return _generator_in_mode(fn, fresh)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with fresh():
                 return fn(*args, **kwargs)
         return wrapper
 
 
-class no_grad(_GradModeContext):
+def _generator_in_mode(fn, fresh):
+    """Wrap generator function ``fn`` so its body runs under ``fresh()``'s
+    mode each time it is resumed, and the caller's mode everywhere else."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        gen = fn(*args, **kwargs)
+        try:
+            with fresh():
+                item = gen.send(None)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with fresh():
+                        gen.close()
+                    raise
+                except BaseException as exc:  # thrown in by the caller: pass it on
+                    with fresh():
+                        item = gen.throw(exc)
+                else:
+                    with fresh():
+                        item = gen.send(sent)
+        except StopIteration as stop:
+            return stop.value
+    return wrapper
+
+
+class _BareDecoratorContext(_GradModeContext):
+    """Also usable as ``@no_grad`` without parentheses, as in PyTorch."""
+
+    def __new__(cls, fn=None):
+        self = super().__new__(cls)
+        if fn is None:
+            return self
+        return self(fn)
+
+
+class no_grad(_BareDecoratorContext):
     """Ops inside record no graph: results do not require grad."""
 
     _target = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_BareDecoratorContext):
     """Re-enables recording inside a `no_grad` block."""
 
     _target = True
@@ -66,12 +119,9 @@ class set_grad_enabled(_GradModeContext):
     def __enter__(self):
         pass
 
-    def __call__(self, fn):
-        _state.enabled = self._prev
-        mode = self._target
+    def _fresh(self):
+        return set_grad_enabled(self._target)
 
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-        return wrapper
+    def __call__(self, fn):
+        _state.enabled = self._prev  # as a decorator it changes nothing now
+        return super().__call__(fn)

@@ -61,19 +61,6 @@ def _readonly(data):
     return view
 
 
-def _dim_arg(dim, axis, op):
-    """PyTorch accepts ``dim`` and NumPy's ``axis`` for the same thing."""
-    if axis is not None:
-        if dim is not None and dim != axis:
-            raise TypeError(f"{op}(): got both dim={dim!r} and axis={axis!r}")
-        return axis
-    return dim
-
-
-def _keep_arg(keepdim, keepdims):
-    return bool(keepdim or keepdims)
-
-
 class Tensor:
     # ``_view`` is set only on `_View` tensors (a `ViewOf`); in-place ops read
     # it with getattr, so no other op pays for it.
@@ -165,7 +152,9 @@ class Tensor:
         return self._data.ndim
 
     def size(self, dim=None):
-        return self._data.shape if dim is None else self._data.shape[dim]
+        if dim is None:
+            return self._data.shape
+        return self._data.shape[_a.dim_arg(dim, self._data.ndim, "size")]
 
     def numel(self):
         return self._data.size
@@ -296,8 +285,15 @@ class Tensor:
     def astype(self, dtype):
         return _ops.elementwise.cast(self, dtype)
 
-    def to(self, dtype):
-        return _ops.elementwise.cast(self, dtype)
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+        """PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device,
+        dtype)``, ``to(other_tensor)`` and the keywords.  The only device is
+        the CPU; ``copy=True`` always returns a new tensor."""
+        target = _a.to_dtype_arg(args, dtype, device)
+        out = self if target is None else _ops.elementwise.cast(self, target)
+        if copy and out is self:
+            out = _mv.clone(self)
+        return out
 
     def type(self, dtype):
         return _ops.elementwise.cast(self, dtype)
@@ -570,10 +566,10 @@ class Tensor:
 
     # ------------------------------------------------------------ movement
     def reshape(self, *shape):
-        return _mv.reshape(self, _mv.shape_arg(shape))
+        return _mv.reshape(self, _a.size_arg(shape, "reshape", "shape", "infer"))
 
     def view(self, *shape):
-        return _mv.reshape(self, _mv.shape_arg(shape))
+        return _mv.reshape(self, _a.size_arg(shape, "view", "size", "infer"), "view")
 
     def view_as(self, other):
         return _mv.reshape(self, other.shape)
@@ -588,7 +584,9 @@ class Tensor:
         return _mv.transpose(self, dim0, dim1)
 
     def permute(self, *dims):
-        return _mv.permute(self, _mv.shape_arg(dims))
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = dims[0]
+        return _mv.permute(self, dims)
 
     @property
     def T(self):
@@ -610,16 +608,16 @@ class Tensor:
         return _mv.unsqueeze(self, dim)
 
     def expand(self, *shape):
-        return _mv.expand(self, _mv.shape_arg(shape))
+        return _mv.expand(self, _a.size_arg(shape, "expand", "size", "keep"))
 
     def expand_as(self, other):
         return _mv.expand(self, other.shape)
 
     def broadcast_to(self, shape):
-        return _mv.broadcast_to(self, tuple(shape))
+        return _mv.broadcast_to(self, _a.size_arg((shape,), "broadcast_to"))
 
     def repeat(self, *reps):
-        return _mv.repeat(self, _mv.shape_arg(reps))
+        return _mv.repeat(self, _a.size_arg(reps, "repeat", "repeats"))
 
     def __getitem__(self, index):
         return _mv.getitem(self, index)
@@ -716,17 +714,12 @@ def make_view(out, base, op, arg):
     return out
 
 
-def _correction(unbiased, correction):
-    if correction is not None:
-        if unbiased is not None:
-            raise TypeError("var/std: give either unbiased= or correction=, not both")
-        return correction
-    return 1 if unbiased is None or unbiased else 0
-
-
 from . import engine as _engine  # noqa: E402
 from .grad_mode import _state as _grad_state  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402
 from .ops import movement as _mv  # noqa: E402
 from . import _numpy_dispatch as _npd  # noqa: E402
+from . import _args as _a  # noqa: E402
+from ._args import dim_or_axis as _dim_arg, keep_arg as _keep_arg  # noqa: E402
+from ._args import correction_arg as _correction  # noqa: E402

@@ -9,68 +9,19 @@ dtype (float32 stays float32; float64 keeps full precision).
 import numpy as np
 
 from .. import dtypes as _dt
+from ..errors import ArgumentError, ShapeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _COMPLEX_REFUSAL, Tensor, _wrap
 
-_SCALARS = (int, float, bool)
+from .._args import (PY_SCALARS as _SCALARS, align as _align, as_const as _as_const,
+                     compare_arrays, expanded as _expanded, op_label as _op_label, pair_dtype,
+                     promote_for_scalar as _promote_for_scalar, where_scalar)
 
 
 # --------------------------------------------------------------- plumbing
-def _as_const(x, like):
-    """A non-tensor operand (scalar, NumPy array or nested list) as a
-    constant tensor.  NumPy arrays keep their dtype."""
-    if isinstance(x, np.ndarray):
-        return _wrap(x)
-    if isinstance(x, np.generic):
-        return _wrap(np.asarray(x))
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "biufc":
-        raise TypeError(f"unsupported operand of type {type(x).__name__} for a tensor op")
-    if arr.dtype.kind == "f" and like._data.dtype.kind == "f":
-        arr = arr.astype(like._data.dtype)  # Python floats take the tensor's dtype
-    return _wrap(arr)
-
-
-def _op_label(fn):
-    return f"{fn.__name__.lower()} ({fn._symbol})" if fn._symbol else fn.__name__.lower()
-
-
-def _align(fn, a, b):
-    """Bring two tensors to one dtype (PyTorch promotion) and one shape."""
-    da, db = a._data, b._data
-    if da.dtype != db.dtype:
-        dt = _dt.result_dtype(da.dtype, db.dtype)
-        if (da.ndim == 0) != (db.ndim == 0) and da.dtype.kind == db.dtype.kind:
-            # a 0-d tensor does not widen a dimensioned one of its kind (PyTorch)
-            dt = db.dtype if da.ndim == 0 else da.dtype
-        if da.dtype != dt:
-            a = cast(a, dt)
-        if db.dtype != dt:
-            b = cast(b, dt)
-    if da.shape != db.shape:
-        try:
-            shape = np.broadcast_shapes(da.shape, db.shape)
-        except ValueError:
-            raise ValueError(
-                f"{_op_label(fn)}: shapes {da.shape} {fn._symbol or 'and'} {db.shape} "
-                "cannot be broadcast together") from None
-        if da.shape != shape:
-            a = _expanded(a, shape)
-        if db.shape != shape:
-            b = _expanded(b, shape)
-    return a, b
-
-
-def _expanded(x, shape):
-    """``x`` broadcast to ``shape`` for the op about to consume it.  The
-    result shares ``x``'s memory, so it shares its version counter too: an
-    op that saves it must notice a later in-place change of ``x``."""
-    out = Expand.apply(x, shape)
-    out._vc = x._vc
-    return out
-
-
+# Operand coercion and dtype promotion live in `autograd._args`, shared with
+# the other op families; `binary` is only the dispatch.
 def binary(fn, a, b):
     """Dispatch a binary op: the common cases (same shape and dtype, or a
     Python scalar with a float tensor) go straight to ``fn.apply``."""
@@ -79,13 +30,15 @@ def binary(fn, a, b):
             da, db = a._data, b._data
             if da.shape != db.shape or da.dtype != db.dtype:
                 a, b = _align(fn, a, b)
+            elif fn is Div and da.dtype.kind != "f":
+                a, b = _align(fn, a, b)  # int / int is float32, not NumPy's float64
         elif type(b) in _SCALARS:
             if a._data.dtype.kind != "f":
                 a = _promote_for_scalar(fn, a, b)
         elif isinstance(b, np.generic):  # NumPy scalars act as Python scalars
             return binary(fn, a, b.item())
         else:
-            a, b = _align(fn, a, _as_const(b, a))
+            a, b = _align(fn, a, _as_const(b, a, fn))
     elif isinstance(b, Tensor):
         if type(a) in _SCALARS:
             if b._data.dtype.kind != "f":
@@ -93,18 +46,10 @@ def binary(fn, a, b):
         elif isinstance(a, np.generic):
             return binary(fn, a.item(), b)
         else:
-            a, b = _align(fn, _as_const(a, b), b)
+            a, b = _align(fn, _as_const(a, b, fn), b)
     else:
         raise TypeError(f"{_op_label(fn)}: expected at least one tensor operand")
     return fn.apply(a, b)
-
-
-def _promote_for_scalar(fn, t, scalar):
-    """Integer/bool tensor meets a Python scalar: a float scalar (or true
-    division) makes the result float32, as in PyTorch."""
-    if isinstance(scalar, float) or fn is Div:
-        return cast(t, _dt.DEFAULT_FLOAT)
-    return t
 
 
 def unary(fn, x):
@@ -116,12 +61,11 @@ def unary(fn, x):
 
 def compare(ufunc, a, b):
     """Comparisons and logical ops: NumPy result, never differentiable."""
-    da = a._data if isinstance(a, Tensor) else a
-    db = b._data if isinstance(b, Tensor) else b
+    da, db = compare_arrays(a, b)
     try:
         return _wrap(np.asarray(ufunc(da, db)))
     except ValueError:
-        raise ValueError(f"{ufunc.__name__}: shapes {np.shape(da)} and {np.shape(db)} "
+        raise ShapeError(f"{ufunc.__name__}: shapes {np.shape(da)} and {np.shape(db)} "
                          "cannot be broadcast together") from None
 
 
@@ -129,6 +73,8 @@ class _Elementwise(Function):
     __slots__ = ()
     _symbol = None
     _float_only = True
+    _true_division = False  # integer operands give float32 (Div)
+    _refuses_bool = False  # bool operands are an error (Sub, as in PyTorch)
 
 
 # ------------------------------------------------------------ arithmetic
@@ -149,6 +95,7 @@ class Add(_Elementwise):
 class Sub(_Elementwise):
     __slots__ = ()
     _symbol = "-"
+    _refuses_bool = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -180,6 +127,7 @@ class Mul(_Elementwise):
 class Div(_Elementwise):
     __slots__ = ()
     _symbol = "/"
+    _true_division = True
     _save_inputs = (0, 1)
 
     @staticmethod
@@ -249,11 +197,15 @@ class Pow(_Elementwise):
             ga = g * where(exponent == 0, 0.0, b * a ** (b - 1))
         gb = None
         if n[1]:
-            base = a._data if isinstance(a, Tensor) else np.asarray(a)
             # d/db a**b = a**b log a; at a == 0 PyTorch defines it as 0, and
             # negative bases give NaN (log of a negative number)
+            if isinstance(a, Tensor):
+                safe = where(a._data == 0, 1.0, a)
+            else:  # a constant base: its log in the output's dtype, at full precision
+                base = np.asarray(a, dtype=out.dtype)
+                safe = _wrap(np.where(base == 0, base.dtype.type(1), base))
             with np.errstate(invalid="ignore"):
-                gb = g * (out * log(where(base == 0, 1.0, a)).to(out.dtype))
+                gb = g * (out * log(safe).to(out.dtype))
         return ga, gb
 
 
@@ -261,8 +213,13 @@ def power(a, b):
     if isinstance(b, np.generic):
         b = b.item()
     if isinstance(a, Tensor) and type(b) in _SCALARS:
-        if a._data.dtype.kind != "f" and (isinstance(b, float) or b < 0):
-            a = cast(a, _dt.DEFAULT_FLOAT)
+        if a._data.dtype.kind != "f":
+            if type(b) is int and b < 0:
+                raise ArgumentError(
+                    f"pow (**): an integer tensor (dtype {a.dtype}) cannot be raised to a "
+                    f"negative integer power ({b}), as in PyTorch; convert it first, e.g. "
+                    "x.float() ** -1")
+            a = _promote_for_scalar(PowScalar, a, b)
         return PowScalar.apply(a, b)
     return binary(Pow, a, b)
 
@@ -493,16 +450,31 @@ class Clamp(_Elementwise):
 
 
 def clamp(x, min=None, max=None):
+    """Bounds may be numbers (weak, like any scalar operand: a float32 tensor
+    stays float32, an integer one clamped to 0.5 becomes float32) or tensors
+    (then clamp is ``minimum(maximum(x, min), max)``, PyTorch's order)."""
     if min is None and max is None:
-        raise ValueError("clamp(): at least one of min and max must be given")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        raise ArgumentError("clamp(): at least one of min and max must be given")
+    if isinstance(min, np.generic):
+        min = min.item()
+    if isinstance(max, np.generic):
+        max = max.item()
+    if not (_is_scalar_or_none(min) and _is_scalar_or_none(max)):
         out = x
         if min is not None:
             out = maximum(out, min)
         if max is not None:
             out = minimum(out, max)
         return out
-    return Clamp.apply(x, min, max)
+    dt = x._data.dtype
+    for bound in (min, max):
+        if bound is not None:
+            dt = _dt.weak_result_dtype(dt, _dt.default_dtype_for(bound))
+    return Clamp.apply(cast(x, dt), min, max)
+
+
+def _is_scalar_or_none(v):
+    return v is None or type(v) in _SCALARS
 
 
 class Maximum(_Elementwise):
@@ -546,9 +518,9 @@ def _binary_tensors(fn, a, b):
     """Like `binary` but scalars become constant tensors (the op needs them
     as arrays in backward)."""
     if not isinstance(a, Tensor):
-        a = _as_const(a, b)
+        a = _as_const(a, b, fn)
     if not isinstance(b, Tensor):
-        b = _as_const(b, a)
+        b = _as_const(b, a, fn)
     return binary(fn, a, b)
 
 
@@ -572,24 +544,27 @@ class Where(Function):
 
 def where(condition, input, other):
     """``input`` where ``condition`` holds, else ``other``; gradients flow to
-    the chosen side only."""
+    the chosen side only.  Scalars are weak operands (see `autograd._args`)."""
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
     ta, tb = isinstance(input, Tensor), isinstance(other, Tensor)
     if not ta and not tb:
-        return _wrap(np.asarray(np.where(cond, input, other)))
+        a, b = _plain_operand(input), _plain_operand(other)
+        dt = pair_dtype(a, b)
+        return _wrap(np.asarray(np.where(cond, a.astype(dt, copy=False),
+                                         b.astype(dt, copy=False))))
     if ta and tb:
         a, b = _align(Where, input, other)
     elif ta:
-        a, b = input, _scalar_or_const(other, input)
+        a, b = _where_operand(input, other)
     else:
-        a, b = _scalar_or_const(input, other), other
+        b, a = _where_operand(other, input)
     shapes = [np.shape(x._data if isinstance(x, Tensor) else x) for x in (a, b)]
     try:
         shape = np.broadcast_shapes(cond.shape, *shapes)
     except ValueError:
-        raise ValueError(f"where: condition {cond.shape}, input {shapes[0]} and other "
+        raise ShapeError(f"where: condition {cond.shape}, input {shapes[0]} and other "
                          f"{shapes[1]} cannot be broadcast together") from None
     if isinstance(a, Tensor) and a._data.shape != shape:
         a = _expanded(a, shape)
@@ -600,12 +575,20 @@ def where(condition, input, other):
     return Where.apply(cond, a, b)
 
 
-def _scalar_or_const(x, like):
-    if type(x) in _SCALARS:
-        return like._data.dtype.type(x) if like._data.dtype.kind == "f" else x
-    t = _as_const(x, like)
-    _, t = _align(Where, like, t)  # dtype only; shapes are settled by the caller
-    return t
+def _where_operand(like, x):
+    """Tensor branch ``like`` and the other, non-tensor branch ``x``, in one
+    dtype; a scalar stays a (NumPy) scalar so nothing is broadcast for it."""
+    if isinstance(x, np.generic) or type(x) in _SCALARS:
+        return where_scalar(x, like)
+    return _align(Where, like, _as_const(x, like, Where))
+
+
+def _plain_operand(x):
+    """A non-tensor branch of ``where`` as an array: scalars as ``tensor()``
+    would make them (Python floats float32), arrays as they are."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    return _dt.infer_array(x)
 
 
 # ---------------------------------------------------------------- casts

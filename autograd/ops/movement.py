@@ -8,15 +8,10 @@ any number of times.
 import numpy as np
 
 from .. import dtypes as _dt
+from .._args import dim_arg, distinct_dims, int_arg, size_arg
+from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor, _wrap, make_view
-
-
-def shape_arg(shape):
-    """Accept ``f(2, 3)`` and ``f((2, 3))`` alike."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    return tuple(int(s) for s in shape)
 
 
 def _share_version(out, x, op, arg):
@@ -29,12 +24,6 @@ def _share_version(out, x, op, arg):
     if base is not None and (base is x._data or base is x._data.base):
         make_view(out, x, op, arg)
     return out
-
-
-def _norm_dim(dim, ndim, op):
-    if not -ndim <= dim < max(ndim, 1):
-        raise IndexError(f"{op}: dim {dim} is out of range for a tensor with {ndim} dims")
-    return dim % ndim if ndim else 0
 
 
 def _alias(x):
@@ -81,10 +70,17 @@ def sum_to(x, shape):
 
 
 def expand(x, shape):
-    """PyTorch's ``expand``: ``-1`` keeps a dimension's size."""
+    """PyTorch's ``expand``: ``-1`` keeps a dimension's size (so it is not
+    allowed in new leading dims, which have no size to keep)."""
     nd = len(shape) - x.ndim
     if nd < 0:
-        raise ValueError(f"expand: cannot expand shape {x.shape} to fewer dims {shape}")
+        raise ShapeError(f"expand(): {len(shape)} sizes {shape} for a tensor with {x.ndim} dims "
+                         f"(shape {x.shape}); give at least one size per dim")
+    for i in range(nd):
+        if shape[i] == -1:
+            raise ShapeError(f"expand(): -1 (keep the size) at position {i} of {shape} names a "
+                             f"new leading dim of the tensor of shape {x.shape}, which has no "
+                             "size to keep")
     target = tuple(x.shape[i - nd] if s == -1 and i >= nd else s for i, s in enumerate(shape))
     return broadcast_to(x, target, "expand")
 
@@ -97,7 +93,8 @@ def broadcast_to(x, shape, op="broadcast_to"):
         if np.broadcast_shapes(x.shape, shape) != shape:
             raise ValueError
     except ValueError:
-        raise ValueError(f"{op}: cannot broadcast shape {x.shape} to {shape}") from None
+        raise ShapeError(f"{op}(): cannot broadcast shape {x.shape} to {shape}: each dim must "
+                         "match the target's or be 1 (missing leading dims count as 1)") from None
     return _share_version(Expand.apply(x, shape), x, Expand, shape)
 
 
@@ -115,12 +112,12 @@ class Reshape(Function):
         return Reshape.apply(g, ctx._in_shape), None
 
 
-def reshape(x, shape):
+def reshape(x, shape, op="reshape"):
     try:
         out = Reshape.apply(x, shape)
     except ValueError:
-        raise ValueError(f"reshape: cannot view shape {x.shape} ({x._data.size} elements) "
-                         f"as {shape}") from None
+        raise ShapeError(f"{op}(): a tensor of shape {x.shape} ({x._data.size} elements) "
+                         f"cannot be viewed as shape {shape}") from None
     return _share_version(out, x, Reshape, out.shape)
 
 
@@ -128,10 +125,11 @@ def flatten(x, start_dim=0, end_dim=-1):
     nd = x.ndim
     if nd == 0:
         return reshape(x, (1,))
-    s = _norm_dim(start_dim, nd, "flatten")
-    e = _norm_dim(end_dim, nd, "flatten")
+    s = dim_arg(start_dim, nd, "flatten", "start_dim")
+    e = dim_arg(end_dim, nd, "flatten", "end_dim")
     if s > e:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise ShapeError(f"flatten(): start_dim {start_dim} comes after end_dim {end_dim} "
+                         f"for a tensor of shape {x.shape}")
     shape = x.shape
     return reshape(x, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
 
@@ -140,15 +138,14 @@ def squeeze(x, dim=None):
     if dim is None:
         return reshape(x, tuple(s for s in x.shape if s != 1))
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    dims = {_norm_dim(d, x.ndim, "squeeze") for d in dims}
+    dims = [dim_arg(d, x.ndim, "squeeze") for d in dims]
+    if len(set(dims)) != len(dims):
+        raise ShapeError(f"squeeze(): dim={dim!r} names a dim more than once")
     return reshape(x, tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
 
 
 def unsqueeze(x, dim):
-    if not -x.ndim - 1 <= dim <= x.ndim:
-        raise IndexError(f"unsqueeze: dim {dim} is out of range for a tensor of shape {x.shape} "
-                         f"(expected {-x.ndim - 1} <= dim <= {x.ndim})")
-    d = dim % (x.ndim + 1)
+    d = dim_arg(dim, x.ndim + 1, "unsqueeze")
     return reshape(x, x.shape[:d] + (1,) + x.shape[d:])
 
 
@@ -167,10 +164,7 @@ class Permute(Function):
 
 def permute(x, dims):
     nd = x.ndim
-    if sorted(d % nd if nd else d for d in dims) != list(range(nd)) or len(dims) != nd:
-        raise ValueError(f"permute: dims {tuple(dims)} are not a permutation of the "
-                         f"{nd} dims of a tensor of shape {x.shape}")
-    dims = tuple(d % nd for d in dims)
+    dims = distinct_dims(dims, x.shape, "permute")
     if dims == tuple(range(nd)):
         return _alias(x)
     return _share_version(Permute.apply(x, dims), x, Permute, dims)
@@ -178,9 +172,9 @@ def permute(x, dims):
 
 def transpose(x, dim0, dim1):
     nd = x.ndim
+    a, b = dim_arg(dim0, nd, "transpose", "dim0"), dim_arg(dim1, nd, "transpose", "dim1")
     if nd < 2:
         return _alias(x)
-    a, b = _norm_dim(dim0, nd, "transpose"), _norm_dim(dim1, nd, "transpose")
     axes = list(range(nd))
     axes[a], axes[b] = axes[b], axes[a]
     return permute(x, axes)
@@ -189,7 +183,8 @@ def transpose(x, dim0, dim1):
 def repeat(x, reps):
     """``np.tile`` semantics via reshape + expand, so it differentiates for free."""
     if len(reps) < x.ndim:
-        raise ValueError(f"repeat: {len(reps)} repeat counts for a tensor with {x.ndim} dims")
+        raise ShapeError(f"repeat(): {len(reps)} repeat counts {reps} for a tensor with "
+                         f"{x.ndim} dims (shape {x.shape}); give at least one per dim")
     shape = (1,) * (len(reps) - x.ndim) + x.shape
     x = reshape(x, shape)
     inter = tuple(v for s in shape for v in (1, s))
@@ -305,8 +300,7 @@ def getitem(x, index):
     try:
         out = Index.apply(x, index)
     except IndexError as e:
-        raise IndexError(f"index {_show_index(index)} is out of range for a tensor of "
-                         f"shape {x.shape}: {e}") from None
+        raise IndexError(_index_problem(x.shape, index, e)) from None
     if type(out._data) is not np.ndarray:
         out._data = np.asarray(out._data)
     return _share_version(out, x, Index, index)
@@ -321,6 +315,50 @@ def _one_int_per_dim(index, ndim):
         if type(i) is not int and not isinstance(i, np.integer):
             return False
     return True
+
+
+def _index_problem(shape, index, error):
+    """Say which item of a refused index is wrong and why: a type that is
+    not an index, a bool mask whose shape does not match the dims it
+    covers, or an integer out of range."""
+    items = index if isinstance(index, tuple) else (index,)
+    dim = 0
+    for pos, item in enumerate(items):
+        if item is None:
+            continue
+        if item is Ellipsis:
+            dim = len(shape) - sum(_dims_used(i) for i in items[pos + 1:])
+            continue
+        if not _valid_index_type(item):
+            return (f"index {_show_index(index)}: only integers, slices (:), None, ..., and "
+                    "integer or bool tensors are valid indices; item "
+                    f"{pos} is {type(item).__name__} ({item!r})")
+        if isinstance(item, np.ndarray) and item.dtype == np.bool_:
+            covered = shape[dim:dim + item.ndim]
+            if item.shape != covered:
+                return (f"index {_show_index(index)}: the bool mask of shape {item.shape} does "
+                        f"not match the tensor's shape {covered} at dims {dim}.."
+                        f"{dim + item.ndim - 1} (tensor shape {shape})")
+        elif isinstance(item, (int, np.integer)) and dim < len(shape):
+            if not -shape[dim] <= item < shape[dim]:
+                return (f"index {item} is out of range for dim {dim} of size {shape[dim]} "
+                        f"(tensor shape {shape})")
+        dim += _dims_used(item)
+    return f"index {_show_index(index)} is invalid for a tensor of shape {shape}: {error}"
+
+
+def _valid_index_type(item):
+    if isinstance(item, (slice, int, np.integer)) and not isinstance(item, (bool, np.bool_)):
+        return True
+    return isinstance(item, np.ndarray) and item.dtype.kind in "iub"
+
+
+def _dims_used(item):
+    if item is None or item is Ellipsis:
+        return 0
+    if isinstance(item, np.ndarray) and item.dtype == np.bool_:
+        return item.ndim
+    return 1
 
 
 def _show_index(index):
@@ -368,12 +406,12 @@ def cat(tensors, dim=0, axis=None):
     ts = _as_tensor_list(tensors, "cat")
     nd = ts[0].ndim
     if nd == 0:
-        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
-    d = _norm_dim(dim, nd, "cat")
+        raise ShapeError("cat(): zero-dimensional tensors cannot be concatenated; use stack")
+    d = dim_arg(dim, nd, "cat")
     ref = ts[0].shape
     for i, t in enumerate(ts[1:], 1):
         if t.ndim != nd or t.shape[:d] + t.shape[d + 1:] != ref[:d] + ref[d + 1:]:
-            raise ValueError(f"cat: tensors must match except in dim {dim}; tensor 0 has "
+            raise ShapeError(f"cat(): tensors must match except in dim {dim}; tensor 0 has "
                              f"shape {ref}, tensor {i} has shape {t.shape}")
     return Cat.apply(d, *ts)
 
@@ -384,24 +422,26 @@ def stack(tensors, dim=0, axis=None):
     ts = _as_tensor_list(tensors, "stack")
     for i, t in enumerate(ts[1:], 1):
         if t.shape != ts[0].shape:
-            raise ValueError(f"stack: all tensors must have the same shape; tensor 0 has "
+            raise ShapeError(f"stack(): all tensors must have the same shape; tensor 0 has "
                              f"shape {ts[0].shape}, tensor {i} has shape {t.shape}")
-    d = _norm_dim(dim, ts[0].ndim + 1, "stack")
+    d = dim_arg(dim, ts[0].ndim + 1, "stack")
     return cat([unsqueeze(t, d) for t in ts], d)
 
 
 def split(x, split_size_or_sections, dim=0):
-    d = _norm_dim(dim, x.ndim, "split")
+    d = dim_arg(dim, x.ndim, "split")
     n = x.shape[d]
-    if isinstance(split_size_or_sections, int):
-        if split_size_or_sections <= 0:
-            raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
-        sizes = [min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)]
-    else:
-        sizes = list(split_size_or_sections)
+    if isinstance(split_size_or_sections, (tuple, list)):
+        sizes = list(size_arg((split_size_or_sections,), "split", "split_size_or_sections"))
         if sum(sizes) != n:
-            raise ValueError(f"split: sections {sizes} sum to {sum(sizes)}, but dim {dim} "
-                             f"has size {n}")
+            raise ShapeError(f"split(): sections {sizes} sum to {sum(sizes)}, but dim {dim} "
+                             f"has size {n} (shape {x.shape})")
+    else:
+        size = int_arg(split_size_or_sections, "split", "split_size_or_sections")
+        if size < 0 or (size == 0 and n != 0):
+            raise ShapeError(f"split(): split_size must be positive (0 only for a dim of size "
+                             f"0), got {size} for dim {dim} of size {n}")
+        sizes = [min(size, n - s) for s in range(0, n, size)] if size else [0]
     lead = (slice(None),) * d
     out, start = [], 0
     for s in sizes:
@@ -411,7 +451,10 @@ def split(x, split_size_or_sections, dim=0):
 
 
 def chunk(x, chunks, dim=0):
-    n = x.shape[_norm_dim(dim, x.ndim, "chunk")]
+    chunks = int_arg(chunks, "chunk", "chunks")
+    if chunks <= 0:
+        raise ShapeError(f"chunk(): chunks must be > 0, got {chunks}")
+    n = x.shape[dim_arg(dim, x.ndim, "chunk")]
     return split(x, -(-n // chunks), dim)
 
 
@@ -437,7 +480,7 @@ def pad(x, pad, mode="constant", value=0.0):
     from the last dimension."""
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
-    pad = tuple(int(p) for p in pad)
+    pad = tuple(int_arg(p, "pad", "pad") for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ValueError(f"pad: expected an even number of at most {2 * x.ndim} values "
                          f"for a tensor of shape {x.shape}, got {pad}")

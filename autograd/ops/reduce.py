@@ -5,33 +5,18 @@ broadcasts it back with `Expand`, so reductions differentiate twice.
 softmax, log_softmax and logsumexp are primitives (one node each) because
 they are hot in every classifier and their fused forms are the stable ones.
 """
-import builtins
 from collections import namedtuple
 
 import numpy as np
 
+from .._args import dim_arg, dims_arg as _axes
+from ..errors import DTypeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _wrap
 from .movement import Expand, reshape
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
-
-
-def _axes(dim, ndim, op):
-    """Normalize ``dim`` (None, int or sequence) to a sorted tuple of axes."""
-    if dim is None:
-        return tuple(range(ndim))
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    out = []
-    for d in dims:
-        d = int(d)
-        if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
-            raise IndexError(f"{op}: dim {d} is out of range for a tensor with {ndim} dims")
-        out.append(d % ndim if ndim else 0)
-    if len(set(out)) != len(out):
-        raise ValueError(f"{op}: dim {dim} names an axis twice")
-    return tuple(sorted(out)) if ndim else ()
 
 
 def _kept_shape(shape, axes):
@@ -94,7 +79,7 @@ def sum(x, dim=None, keepdim=False):
 
 def mean(x, dim=None, keepdim=False):
     if x.dtype.kind != "f":
-        raise TypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}; "
+        raise DTypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}; "
                         "convert with .float() first")
     if x._data.size == 0:
         raise ValueError(f"mean: cannot average an empty tensor of shape {x.shape}")
@@ -158,8 +143,7 @@ def _reduce_extreme(x, dim, keepdim, op, full, argfn):
         return full.run(x, None, keepdim, op)
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"{op}: with dim= give one dim (use amax/amin for several)")
-    d = _axes(dim, x.ndim, op)
-    d = d[0] if d else 0
+    d = dim_arg(dim, x.ndim, op)
     if x.ndim == 0:
         return MaxResult(x, _wrap(np.asarray(0)))
     idx = argfn(x._data, axis=d, keepdims=True)
@@ -186,14 +170,14 @@ def amin(x, dim=None, keepdim=False):
 def argmax(x, dim=None, keepdim=False):
     if dim is None:
         return _wrap(np.asarray(np.argmax(x._data)))
-    return _wrap(np.asarray(np.argmax(x._data, axis=_axes(dim, x.ndim, "argmax")[0],
+    return _wrap(np.asarray(np.argmax(x._data, axis=dim_arg(dim, x.ndim, "argmax"),
                                       keepdims=keepdim)))
 
 
 def argmin(x, dim=None, keepdim=False):
     if dim is None:
         return _wrap(np.asarray(np.argmin(x._data)))
-    return _wrap(np.asarray(np.argmin(x._data, axis=_axes(dim, x.ndim, "argmin")[0],
+    return _wrap(np.asarray(np.argmin(x._data, axis=dim_arg(dim, x.ndim, "argmin"),
                                       keepdims=keepdim)))
 
 
@@ -225,7 +209,7 @@ def norm(x, p=2, dim=None, keepdim=False):
 def _shift(a, axis):
     """``a - max(a)`` along ``axis``, with infinite maxima treated as 0 so
     rows of -inf stay -inf instead of becoming NaN."""
-    m = np.max(a, axis=axis, keepdims=True)
+    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty is fine
     m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
     return np.asarray(a - m), m  # asarray: 0-d input gives a scalar
 
@@ -239,8 +223,7 @@ class _AlongDim(Function):
             raise TypeError(f"{op}(): dim is required (the dimension to normalize over)")
         if x.dtype.kind != "f":
             x = x.float()
-        d = _axes(dim, x.ndim, op)
-        return cls.apply(x, d[0] if d else 0)
+        return cls.apply(x, dim_arg(dim, x.ndim, op))
 
 
 # Softmax and LogSoftmax sit in every classifier's hot path, so without
