@@ -128,8 +128,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
         first = _first_inside(oh, s[0], p[0], d[0])[:, None] * k[1] \
             + _first_inside(ow, s[1], p[1], d[1])
         arg = np.where(best == low, first, arg)
-    row = np.arange(oh).reshape(oh, 1) * s[0] + (arg // k[1]) * d[0] - p[0]
-    col = np.arange(ow) * s[1] + (arg % k[1]) * d[1] - p[1]
+    row = (np.arange(oh) * s[0] - p[0]).reshape(oh, 1) + (arg // k[1]) * d[0]
+    col = (np.arange(ow) * s[1] - p[1]) + (arg % k[1]) * d[1]
     indices = row * w + col
     flat = np.arange(n * c).reshape(n, c, 1, 1) * (h * w) + indices
     disjoint = all(st >= dd * (kk - 1) + 1 for st, dd, kk in zip(s, d, k))
