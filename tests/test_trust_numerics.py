@@ -597,3 +597,11 @@ def test_norm_gradient_is_finite_wherever_the_input_is(shape, seed, p, data):
         t = torch.tensor(a, requires_grad=True)
         t.norm(p, dim).sum().backward()
         assert np.allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_clip_grad_norm_inf_sees_nan_in_any_gradient():
+    a, b = leaf([1., 2.]), leaf([1., 2.])
+    a.grad, b.grad = ag.tensor([1., 2.]), ag.tensor([nan, 0.])  # NaN not in the first
+    total = nn.utils.clip_grad_norm_([a, b], 1.0, norm_type=inf)
+    assert np.isnan(total.item())
+    assert np.isnan(a.grad.numpy()).all() and np.isnan(b.grad.numpy()).all()  # as PyTorch

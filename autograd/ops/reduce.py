@@ -319,7 +319,7 @@ def std(x, dim=None, correction=1, keepdim=False):
     return Std.apply(var(x, dim, correction, keepdim, _op="std", _stacklevel=4))
 
 
-_ORDERS = "a number, inf, -inf, 'fro' or 'nuc'"
+_ORDERS = "a number (inf and -inf included), None or 'fro'"
 
 
 def _norm_order(p, dim, ndim):
@@ -333,8 +333,8 @@ def _norm_order(p, dim, ndim):
                 raise ValueError(f"norm: p='fro' takes at most 2 dims, got dim={dim}")
             return 2.0
         if p == "nuc":
-            raise NotImplementedError("norm: p='nuc' (nuclear norm) is not supported; "
-                                      "p may be " + _ORDERS[:-10])
+            raise NotImplementedError(f"norm: p='nuc' (nuclear norm) is not supported; "
+                                      f"p may be {_ORDERS}")
         raise ValueError(f"norm: p={p!r} is not a valid order; p may be {_ORDERS}")
     if not isinstance(p, (int, float, np.integer, np.floating)):
         raise TypeError(f"norm: p must be {_ORDERS}, got {type(p).__name__} {p!r}")
