@@ -302,6 +302,9 @@ def _check_correction(correction, op):
 
 
 def var(x, dim=None, correction=1, keepdim=False, _op="var", _stacklevel=3):
+    """Variance with PyTorch's ``correction`` (1: unbiased, 0: biased, any
+    real number); too large a correction warns, as PyTorch does, since the
+    result is then inf or NaN."""
     if x.dtype.kind != "f":
         raise TypeError(f"{_op}: needs a floating-point tensor, got dtype {x.dtype}; "
                         "convert with .float() first")
@@ -322,7 +325,7 @@ def std(x, dim=None, correction=1, keepdim=False):
 _ORDERS = "a number (inf and -inf included), None or 'fro'"
 
 
-def _norm_order(p, dim, ndim):
+def _norm_order(p, dim):
     """PyTorch's ``p``: a number (vector norm), None or 'fro' (the 2-norm,
     over at most 2 dims when dims are named); 'nuc' is not implemented."""
     if p is None:
@@ -407,7 +410,8 @@ class Norm(_Reduce):
 
 
 def norm(x, p=2, dim=None, keepdim=False):
-    p = _norm_order(p, dim, x.ndim)
+    """``torch.norm``'s vector norms: see `Norm` and `_norm_order`."""
+    p = _norm_order(p, dim)
     if x.dtype.kind != "f":
         raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.dtype}; "
                         "convert with .float() first")
