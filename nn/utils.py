@@ -38,7 +38,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     arrays = [g.data for g in grads]
     dtype = np.result_type(*arrays)
     if math.isinf(p_norm):
-        total = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+        # np.max, not Python's max: max(1.0, nan) is 1.0, which would hide a NaN gradient
+        peaks = [np.max(np.abs(a)) for a in arrays if a.size]
+        total = float(np.max(peaks)) if peaks else 0.0
     else:
         per_grad = [np.linalg.norm(a.ravel(), ord=p_norm) for a in arrays]
         total = float(np.linalg.norm(np.asarray(per_grad, dtype=np.float64), ord=p_norm))

@@ -283,7 +283,8 @@ class Abs(_Elementwise):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * np.sign(a._data)
+        sign = np.asarray(np.sign(a._data))  # asarray: 0-d input gives a scalar
+        return g * np.nan_to_num(sign, copy=False)  # PyTorch: sgn(NaN) = 0
 
 
 class Sin(_Elementwise):
@@ -358,7 +359,9 @@ class Relu(_Elementwise):
     @staticmethod
     def backward(ctx, g):
         out, = ctx.saved_tensors
-        return Mul.apply(g, out._data > 0)
+        # out is >= 0 or NaN, so != 0 is PyTorch's rule "zero where out <= 0":
+        # a NaN output passes its gradient on
+        return Mul.apply(g, out._data != 0)
 
 
 class LeakyRelu(_Elementwise):
@@ -391,8 +394,9 @@ class Elu(_Elementwise):
     @staticmethod
     def backward(ctx, g):
         a, alpha, out = ctx.saved_tensors
-        # slope is 1 for a > 0 and alpha * exp(a) = out + alpha otherwise
-        return g * where(a._data > 0, 1.0, out + alpha), None
+        # slope is alpha * exp(a) = out + alpha for a <= 0 and 1 otherwise
+        # (NaN included, as PyTorch)
+        return g * where(a._data <= 0, out + alpha, 1.0), None
 
 
 def elu(x, alpha=1.0):
@@ -429,6 +433,11 @@ def unary_with(fn, x, *params):
 
 
 class Clamp(_Elementwise):
+    """``min(max(x, lo), hi)``; either bound may be None, a number or (see
+    `clamp`) a tensor.  NaN in x or in a bound gives NaN, as does NumPy's
+    clip; lo > hi gives hi everywhere.  Gradients follow PyTorch: x gets it
+    where lo <= x <= hi (never at NaN); a tensor bound gets it where it is
+    the result (lo where x < lo < hi; hi where x > hi or hi < lo)."""
     __slots__ = ()
     _save_inputs = (0, 1, 2)
     _float_only = False
@@ -441,12 +450,21 @@ class Clamp(_Elementwise):
     def backward(ctx, g):
         a, lo, hi = ctx.saved_tensors
         d = a._data
-        inside = np.ones(d.shape, dtype=bool)
-        if lo is not None:
-            inside &= d >= lo
-        if hi is not None:
-            inside &= d <= hi
-        return Mul.apply(g, inside), None, None
+        lo = lo._data if isinstance(lo, Tensor) else lo
+        hi = hi._data if isinstance(hi, Tensor) else hi
+        n = ctx.needs_input_grad
+        with np.errstate(invalid="ignore"):
+            inside = np.ones(d.shape, dtype=bool)
+            if lo is not None:
+                inside &= d >= lo
+            if hi is not None:
+                inside &= d <= hi
+            g_lo = g_hi = None
+            if n[1]:
+                g_lo = Mul.apply(g, (d < lo) & (lo < hi) if hi is not None else d < lo)
+            if n[2]:
+                g_hi = Mul.apply(g, (d > hi) | (hi < lo) if lo is not None else d > hi)
+        return (Mul.apply(g, inside) if n[0] else None), g_lo, g_hi
 
 
 def clamp(x, min=None, max=None):
@@ -460,12 +478,7 @@ def clamp(x, min=None, max=None):
     if isinstance(max, np.generic):
         max = max.item()
     if not (_is_scalar_or_none(min) and _is_scalar_or_none(max)):
-        out = x
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
+        return Clamp.apply(*_clamp_operands(x, min, max))
     dt = x._data.dtype
     for bound in (min, max):
         if bound is not None:
@@ -477,11 +490,26 @@ def _is_scalar_or_none(v):
     return v is None or type(v) in _SCALARS
 
 
+def _clamp_operands(x, lo, hi):
+    """Tensor bounds: x and the bounds brought to one dtype and shape (a
+    number beside a tensor bound becomes a constant tensor)."""
+    lo = None if lo is None else (lo if isinstance(lo, Tensor) else _as_const(lo, x))
+    hi = None if hi is None else (hi if isinstance(hi, Tensor) else _as_const(hi, x))
+    for _ in range(2):  # a second pass brings the first bound to the final shape
+        if lo is not None:
+            x, lo = _align(Clamp, x, lo)
+        if hi is not None:
+            x, hi = _align(Clamp, x, hi)
+    return x, lo, hi
+
+
 class Maximum(_Elementwise):
-    """Elementwise max; on ties each side gets half the gradient (PyTorch)."""
+    """Elementwise max (NaN wins).  The gradient follows PyTorch: each side
+    gets it unless it is strictly beaten, halved on ties -- so where either
+    side is NaN both get the full gradient (neither is beaten)."""
     __slots__ = ()
     _save_inputs = (0, 1)
-    _pick = staticmethod(np.greater)
+    _beaten = staticmethod(np.less)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -491,15 +519,16 @@ class Maximum(_Elementwise):
     def backward(cls, ctx, g):
         a, b = ctx.saved_tensors
         da, db = a._data, b._data
-        w = cls._pick(da, db).astype(da.dtype)
-        w += (da == db) * da.dtype.type(0.5)
+        half = (da == db) * da.dtype.type(0.5)
         n = ctx.needs_input_grad
-        return (g * w if n[0] else None), (g * (1 - w) if n[1] else None)
+        ga = g * (1 - half - cls._beaten(da, db)) if n[0] else None
+        gb = g * (1 - half - cls._beaten(db, da)) if n[1] else None
+        return ga, gb
 
 
 class Minimum(Maximum):
     __slots__ = ()
-    _pick = staticmethod(np.less)
+    _beaten = staticmethod(np.greater)
 
     @staticmethod
     def forward(ctx, a, b):

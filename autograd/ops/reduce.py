@@ -5,6 +5,8 @@ broadcasts it back with `Expand`, so reductions differentiate twice.
 softmax, log_softmax and logsumexp are primitives (one node each) because
 they are hot in every classifier and their fused forms are the stable ones.
 """
+import builtins
+import warnings
 from collections import namedtuple
 
 import numpy as np
@@ -14,6 +16,7 @@ from ..errors import DTypeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _wrap
+from .elementwise import where
 from .movement import Expand, reshape
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -87,7 +90,11 @@ def mean(x, dim=None, keepdim=False):
 
 
 class AMax(_Reduce):
-    """Max over axes; the gradient is shared equally among tied maxima."""
+    """Max over axes; the gradient is shared equally among tied maxima.
+
+    NaN propagates (the max of a slice holding NaN is NaN).  No element then
+    equals the result, so the slice's share is 0/0: its whole gradient is
+    NaN, exactly what PyTorch's amax gives."""
     __slots__ = ("_weight",)
     _np = staticmethod(np.max)
 
@@ -95,9 +102,14 @@ class AMax(_Reduce):
     def forward(cls, ctx, a, axes, keep):
         ctx._axes, ctx._keep, ctx._in_shape = axes, keep, a.shape
         m = cls._np(a, axis=axes, keepdims=True)
-        hit = (a == m)
-        ctx._weight = hit / hit.sum(axis=axes, keepdims=True).astype(a.dtype)
+        hit = cls._winners(a, m)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ctx._weight = hit / hit.sum(axis=axes, keepdims=True).astype(a.dtype)
         return m if keep else m.reshape(tuple(s for i, s in enumerate(a.shape) if i not in axes))
+
+    @staticmethod
+    def _winners(a, m):
+        return a == m
 
     @staticmethod
     def backward(ctx, g):
@@ -105,6 +117,24 @@ class AMax(_Reduce):
 
 
 class AMin(AMax):
+    __slots__ = ()
+    _np = staticmethod(np.min)
+
+
+class Max(AMax):
+    """``max()`` without dim.  Unlike amax, a NaN result sends the gradient
+    to the NaN elements (shared equally), as PyTorch's max() does: the
+    gradient then points at what made the result NaN."""
+    __slots__ = ()
+
+    @staticmethod
+    def _winners(a, m):
+        if a.dtype.kind == "f" and np.isnan(m).any():  # full reduction: m is one value
+            return np.isnan(a)
+        return a == m
+
+
+class Min(Max):
     __slots__ = ()
     _np = staticmethod(np.min)
 
@@ -152,11 +182,13 @@ def _reduce_extreme(x, dim, keepdim, op, full, argfn):
 
 
 def max(x, dim=None, keepdim=False):
-    return _reduce_extreme(x, dim, keepdim, "max", AMax, np.argmax)
+    """With ``dim``, NaN wins: the values and indices name the first NaN
+    (np.argmax returns it), as in PyTorch."""
+    return _reduce_extreme(x, dim, keepdim, "max", Max, np.argmax)
 
 
 def min(x, dim=None, keepdim=False):
-    return _reduce_extreme(x, dim, keepdim, "min", AMin, np.argmin)
+    return _reduce_extreme(x, dim, keepdim, "min", Min, np.argmin)
 
 
 def amax(x, dim=None, keepdim=False):
@@ -181,37 +213,217 @@ def argmin(x, dim=None, keepdim=False):
                                       keepdims=keepdim)))
 
 
-def var(x, dim=None, correction=1, keepdim=False):
-    ax = _axes(dim, x.ndim, "var")
+# ------------------------------------------------------ variance and norms
+def _count(shape, axes):
     n = 1
-    for a in ax:
-        n *= x.shape[a]
-    d = x - mean(x, ax, keepdim=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return sum(d * d, ax, keepdim) / x.dtype.type(n - correction)
+    for a in axes:
+        n *= shape[a]
+    return n
+
+
+class Var(_Reduce):
+    """``sum((x - mean)^2) / max(0, N - correction)``: PyTorch's divisor, so
+    a correction as large as N gives inf (or NaN for a constant slice),
+    never a negative variance.
+
+    The backward is PyTorch's, written in Tensor ops (so it differentiates
+    again): ``2 (x - mean) / (N - correction)`` times the gradient.  For a
+    reduction over everything with ``N - correction <= 0`` PyTorch instead
+    gives +inf, or NaN where x equals its mean; with ``dim`` it keeps the
+    formula even when ``N - correction`` is 0 or negative.  Both are
+    reproduced so gradients compare equal to PyTorch's."""
+    __slots__ = ("_correction", "_full")
+    _save_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, a, axes, keep, correction, full):
+        ctx._axes, ctx._keep, ctx._in_shape = axes, keep, a.shape
+        ctx._correction, ctx._full = correction, full
+        n = _count(a.shape, axes)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d = a - a.sum(axis=axes, keepdims=True) / a.dtype.type(n)
+            ss = np.asarray((d * d).sum(axis=axes, keepdims=keep))
+            return (ss / a.dtype.type(builtins.max(0, n - correction))).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        g = _expand_back(g, ctx._in_shape, ctx._axes, ctx._keep)
+        if x._data.size == 0:  # nothing to differentiate (and no mean to take)
+            return g, None, None, None, None
+        dof = _count(ctx._in_shape, ctx._axes) - ctx._correction
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if ctx._full and dof <= 0:
+                xd = x._data
+                slope = np.where(xd == xd.mean(), np.nan, np.inf).astype(xd.dtype)
+                return g * slope, None, None, None, None
+            scale = 2.0 / dof if dof else float("inf")
+            return g * ((x - mean(x, ctx._axes, keepdim=True)) * scale), None, None, None, None
+
+
+class Std(Function):
+    """The square root of a variance, with PyTorch's subgradient: slope 0
+    where the std is 0 (a constant slice) instead of 1/0."""
+    __slots__ = ()
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, v):
+        return np.sqrt(v)
+
+    @staticmethod
+    def backward(ctx, g):
+        out, = ctx.saved_tensors
+        zero = out._data == 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return where(zero, 0.0, g / (out * 2 + zero.astype(out._data.dtype)))
+
+
+def _check_correction(correction, op):
+    if isinstance(correction, bool) or not isinstance(correction, (int, float, np.integer,
+                                                                   np.floating)):
+        raise TypeError(f"{op}: correction must be a number, got "
+                        f"{type(correction).__name__} {correction!r}")
+
+
+def var(x, dim=None, correction=1, keepdim=False, _op="var", _stacklevel=3):
+    """Variance with PyTorch's ``correction`` (1: unbiased, 0: biased, any
+    real number); too large a correction warns, as PyTorch does, since the
+    result is then inf or NaN."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{_op}: needs a floating-point tensor, got dtype {x.dtype}; "
+                        "convert with .float() first")
+    _check_correction(correction, _op)
+    ax = _axes(dim, x.ndim, _op)
+    n = _count(x.shape, ax)
+    if n - correction <= 0:
+        warnings.warn(f"{_op}: correction={correction} leaves {n} - {correction} <= 0 degrees "
+                      f"of freedom over the {n} element(s) reduced (input shape {x.shape}); "
+                      "the result is inf or NaN", UserWarning, stacklevel=_stacklevel)
+    return Var.apply(x, ax, keepdim, correction, dim is None or x.ndim == 0)
 
 
 def std(x, dim=None, correction=1, keepdim=False):
-    return var(x, dim, correction, keepdim).sqrt()
+    return Std.apply(var(x, dim, correction, keepdim, _op="std", _stacklevel=4))
+
+
+_ORDERS = "a number (inf and -inf included), None or 'fro'"
+
+
+def _norm_order(p, dim):
+    """PyTorch's ``p``: a number (vector norm), None or 'fro' (the 2-norm,
+    over at most 2 dims when dims are named); 'nuc' is not implemented."""
+    if p is None:
+        return 2.0
+    if isinstance(p, str):
+        if p == "fro":
+            if isinstance(dim, (tuple, list)) and len(dim) > 2:
+                raise ValueError(f"norm: p='fro' takes at most 2 dims, got dim={dim}")
+            return 2.0
+        if p == "nuc":
+            raise NotImplementedError(f"norm: p='nuc' (nuclear norm) is not supported; "
+                                      f"p may be {_ORDERS}")
+        raise ValueError(f"norm: p={p!r} is not a valid order; p may be {_ORDERS}")
+    if not isinstance(p, (int, float, np.integer, np.floating)):
+        raise TypeError(f"norm: p must be {_ORDERS}, got {type(p).__name__} {p!r}")
+    return float(p)
+
+
+def _sgn(a):
+    """sign with sgn(NaN) = 0, as PyTorch's sgn."""
+    return np.nan_to_num(np.asarray(np.sign(a)), copy=False)  # asarray: 0-d gives a scalar
+
+
+class Norm(_Reduce):
+    """Vector p-norm ``(sum |x|^p)^(1/p)`` over axes; p = 0 counts non-zeros,
+    p = +-inf is the max/min of |x|.
+
+    The backward follows PyTorch's subgradients, written in Tensor ops so it
+    differentiates again: 0 at a zero norm (for every p), 0 at zero
+    elements when p < 1 (where |x|^(p-1) is infinite), the gradient of
+    +-inf norms shared among the elements that attain it, and no gradient at
+    all for p = 0 (a count)."""
+    __slots__ = ("_p",)
+    _save_inputs = (0,)
+    _save_output = True
+
+    @staticmethod
+    def forward(ctx, a, p, axes, keep):
+        ctx._axes, ctx._keep, ctx._in_shape, ctx._p = axes, keep, a.shape, p
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if p == 0:
+                out = (a != 0).sum(axis=axes, keepdims=keep)
+            elif p == 1:
+                out = np.abs(a).sum(axis=axes, keepdims=keep)
+            elif p == 2:
+                out = np.sqrt((a * a).sum(axis=axes, keepdims=keep))
+            elif p == np.inf:
+                out = np.abs(a).max(axis=axes, keepdims=keep)
+            elif p == -np.inf:
+                out = np.abs(a).min(axis=axes, keepdims=keep)
+            else:
+                out = np.asarray((np.abs(a) ** p).sum(axis=axes, keepdims=keep)) ** (1.0 / p)
+        return np.asarray(out).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        p, axes, shape, keep = ctx._p, ctx._axes, ctx._in_shape, ctx._keep
+        if p == 0:
+            return None, None, None, None
+        x, out = ctx.saved_tensors
+        g = _expand_back(g, shape, axes, keep)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if p == 1:
+                return g * _sgn(x._data), None, None, None
+            nrm = _expand_back(out, shape, axes, keep)
+            zero = nrm._data == 0
+            if p == 2:  # the norm is 0 only where x is: 0 / 1 there
+                return g * x / where(zero, 1.0, nrm), None, None, None
+            if np.isinf(p):  # shared among the elements attaining the norm, or NaN ones
+                ax = np.abs(x._data)
+                hit = (ax == nrm._data) | np.isnan(ax)
+                w = _sgn(x._data) * hit / hit.sum(axis=axes, keepdims=True).astype(ax.dtype)
+                return g * w, None, None, None
+            if p < 1:  # |x|^(p-1) is infinite at 0, where sgn(x) = 0 takes over
+                sx = _sgn(x._data)
+                scaled = where(x._data == 0, 1.0, x).abs() ** (p - 1) * sx
+                return g * scaled * nrm ** (1 - p), None, None, None
+            scale = where(zero, 0.0, g / where(zero, 1.0, nrm) ** (p - 1))
+            if p < 2:
+                return _sgn(x._data) * x.abs() ** (p - 1) * scale, None, None, None
+            return x * x.abs() ** (p - 2) * scale, None, None, None
 
 
 def norm(x, p=2, dim=None, keepdim=False):
-    if p == 2:
-        return sum(x * x, dim, keepdim).sqrt()
-    if p == 1:
-        return sum(x.abs(), dim, keepdim)
-    if p == float("inf"):
-        return amax(x.abs(), dim, keepdim)
-    return sum(x.abs() ** p, dim, keepdim) ** (1.0 / p)
+    """``torch.norm``'s vector norms: see `Norm` and `_norm_order`."""
+    p = _norm_order(p, dim)
+    if x.dtype.kind != "f":
+        raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.dtype}; "
+                        "convert with .float() first")
+    ax = _axes(dim, x.ndim, "norm")
+    if (p < 0 or p == np.inf) and any(x.shape[a] == 0 for a in ax):
+        raise ValueError(f"norm: the p={p} norm of an empty slice is undefined (no identity); "
+                         f"input shape {x.shape}, dim={dim}")
+    return Norm.apply(x, p, ax, keepdim)
 
 
 # ------------------------------------------------- softmax family (stable)
 def _shift(a, axis):
-    """``a - max(a)`` along ``axis``, with infinite maxima treated as 0 so
-    rows of -inf stay -inf instead of becoming NaN."""
-    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)  # initial: empty is fine
+    """For logsumexp: ``a - max(a)`` along ``axis``, with infinite maxima
+    treated as 0, so a slice of -inf gives -inf and one holding +inf gives
+    +inf (PyTorch's logsumexp), not NaN.  ``initial`` lets empty slices
+    through."""
+    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
     m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
     return np.asarray(a - m), m  # asarray: 0-d input gives a scalar
+
+
+def _minus_max(a, axis):
+    """For softmax and log_softmax: ``a - max(a)`` along ``axis``.  As in
+    PyTorch, a slice holding +inf or only -inf becomes NaN (inf - inf): its
+    softmax is undefined, and a NaN says so where 0s and a NaN would not."""
+    # initial: an empty tensor has an empty softmax; asarray: 0-d gives a scalar
+    return np.asarray(a - np.max(a, axis=axis, keepdims=True, initial=-np.inf))
 
 
 class _AlongDim(Function):
@@ -237,7 +449,7 @@ class Softmax(_AlongDim):
     @staticmethod
     def forward(ctx, a, dim):
         ctx._dim = dim
-        e, _ = _shift(a, dim)
+        e = _minus_max(a, dim)
         np.exp(e, out=e)
         e /= e.sum(axis=dim, keepdims=True)
         return e
@@ -259,7 +471,7 @@ class LogSoftmax(_AlongDim):
     @staticmethod
     def forward(ctx, a, dim):
         ctx._dim = dim
-        z, _ = _shift(a, dim)
+        z = _minus_max(a, dim)
         z -= np.log(np.exp(z).sum(axis=dim, keepdims=True))
         return z
 

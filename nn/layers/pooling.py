@@ -1,10 +1,11 @@
 """Max and average pooling over strided window views of the input.
 
-Max pooling routes each window's gradient to a single winner (the first
-maximum, as PyTorch) through `GatherFlat`/`ScatterFlat`; padding is -inf so
-it can never win.  Average pooling is a mean over the axes of
-`autograd.ops.window.Unfold`'s windows; with ``count_include_pad=True``
-(PyTorch's default) padded zeros count in the divisor.
+Max pooling routes each window's gradient to a single winner (chosen by
+PyTorch's rule: the first maximum, or the last NaN) through a `GatherFlat`
+node named as PyTorch's; padding never wins.  Average pooling is a mean
+over the axes of `autograd.ops.window.Unfold`'s windows; with
+``count_include_pad=True`` (PyTorch's default) padded zeros count in the
+divisor.
 """
 import numpy as np
 
@@ -27,7 +28,7 @@ def _pool_args(kernel_size, stride, padding, dilation, name):
 
 
 def _check_pool_input(x, k, p, d, name):
-    """The input as (N, C, H, W), after checking rank and kernel size."""
+    """Check rank and kernel size."""
     if x.ndim not in (3, 4):
         raise ValueError(f"{name}: expected input (N, C, H, W) or (C, H, W), got {x.shape}")
     h, w = x.shape[-2:]
@@ -35,28 +36,33 @@ def _check_pool_input(x, k, p, d, name):
         if dd * (kk - 1) + 1 > size + 2 * pp:
             raise ValueError(f"{name}: kernel {k} is larger than the padded input "
                              f"{(h + 2 * p[0], w + 2 * p[1])} (input shape {x.shape})")
-    return x if x.ndim == 4 else x.unsqueeze(0)
 
 
 def _windows(x, k, s, p, d, pad_value, name):
     """(N, C, KH, KW, OH, OW) windows of an (N, C, H, W) or (C, H, W) input."""
-    x4 = _check_pool_input(x, k, p, d, name)
+    _check_pool_input(x, k, p, d, name)
+    x4 = x if x.ndim == 4 else x.unsqueeze(0)
     if p != (0, 0):
         x4 = ag.pad(x4, (p[1], p[1], p[0], p[0]), value=pad_value)
     return unfold(x4, k, s, d)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_indices=False):
-    """Each window's first maximum.  A running maximum over the KH*KW slices
-    of the strided window view finds the winners without copying windows;
-    the values are then gathered from the (padded) input by flat position,
-    so the gradient is a scatter to the winners -- a plain assignment when
-    windows cannot overlap.  ``indices`` are flat positions in each (H, W)
-    plane of the unpadded input, as PyTorch returns them."""
-    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, "max_pool2d")
-    x = _check_pool_input(input, k, p, d, "max_pool2d")
-    padded = x if p == (0, 0) else ag.pad(x, (p[1], p[1], p[0], p[0]), value=-np.inf)
-    win = windows_of(padded._data, k, s, d)  # (N, C, KH, KW, OH, OW) view
+class MaxPool2DWithIndices(GatherFlat):
+    """The max-pool node: a `GatherFlat` of the winners under the name
+    PyTorch gives its pooling node, so graph pictures and detect_anomaly's
+    messages (NaN in the forward output or in the gradient) name the pool."""
+    __slots__ = ()
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _first_max(win, k):
+    """Offset (i * KW + j) of each window's first maximum, by a running
+    maximum over the KH*KW slices of the strided window view (no window
+    copies).  Also returns the running maximum: NaN exactly where a window
+    holds NaN, which this strict comparison skips."""
     best = win[:, :, 0, 0].copy()
     arg = np.zeros(best.shape, dtype=np.int32)
     step = np.empty(best.shape, dtype=np.int32)
@@ -71,19 +77,66 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
                 np.subtract(i * k[1] + j, arg, out=step)
                 step *= better
                 arg += step
-    n, c, oh, ow = best.shape
-    hp, wp = padded.shape[-2:]
-    row = np.arange(oh).reshape(oh, 1) * s[0] + (arg // k[1]) * d[0]
-    col = np.arange(ow) * s[1] + (arg % k[1]) * d[1]
-    flat = np.arange(n * c).reshape(n, c, 1, 1) * (hp * wp) + row * wp + col
+    return arg, best
+
+
+def _last_nan_or_first_max(win, k):
+    """PyTorch's rule once NaN is present: a candidate wins if it is larger
+    or NaN, so a window's last NaN wins.  Only run when some window holds
+    NaN, so the common case pays for one ``max`` of the output."""
+    best = win[:, :, 0, 0].copy()
+    arg = np.zeros(best.shape, dtype=np.int32)
+    for i in range(k[0]):
+        for j in range(k[1]):
+            if i or j:
+                candidate = win[:, :, i, j]
+                take = (candidate > best) | np.isnan(candidate)
+                best = np.where(take, candidate, best)
+                arg = np.where(take, i * k[1] + j, arg)
+    return arg
+
+
+def _first_inside(out_size, stride, pad, dil):
+    """Per output row (or column): the kernel offset of the window's first
+    element inside the unpadded input."""
+    start = np.arange(out_size) * stride - pad
+    return np.where(start < 0, (dil - 1 - start) // dil, 0)  # ceil(-start / dil)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_indices=False):
+    """Each window's maximum, chosen as PyTorch chooses it: the first maximum,
+    except that NaN wins (the last NaN of a window), and a window of only
+    -inf picks its first element inside the input (padding never wins).
+    The values are gathered from the input by flat position, so the
+    gradient is a scatter to the winners -- a plain assignment when windows
+    cannot overlap -- and ``indices`` are flat positions in each (H, W)
+    plane of the input, as PyTorch returns them."""
+    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, "max_pool2d")
+    _check_pool_input(input, k, p, d, "max_pool2d")
+    a = input._data
+    a = a if a.ndim == 4 else a[None]
+    n, c, h, w = a.shape
+    low = _lowest(a.dtype)
+    if p != (0, 0):
+        a = np.pad(a, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=low)
+    win = windows_of(a, k, s, d)  # (N, C, KH, KW, OH, OW) view
+    arg, best = _first_max(win, k)
+    if a.dtype.kind == "f" and best.size and np.isnan(best.max()):  # max: faster than isnan
+        arg = _last_nan_or_first_max(win, k)
+    oh, ow = best.shape[-2:]
+    if p != (0, 0) and (best == low).any():
+        first = _first_inside(oh, s[0], p[0], d[0])[:, None] * k[1] \
+            + _first_inside(ow, s[1], p[1], d[1])
+        arg = np.where(best == low, first, arg)
+    row = (np.arange(oh) * s[0] - p[0]).reshape(oh, 1) + (arg // k[1]) * d[0]
+    col = (np.arange(ow) * s[1] - p[1]) + (arg % k[1]) * d[1]
+    indices = row * w + col
+    flat = np.arange(n * c).reshape(n, c, 1, 1) * (h * w) + indices
     disjoint = all(st >= dd * (kk - 1) + 1 for st, dd, kk in zip(s, d, k))
-    values = GatherFlat.apply(padded, flat, disjoint)
     if input.ndim == 3:
-        values = values.squeeze(0)
-    if not return_indices:
-        return values
-    indices = (row - p[0]) * input.shape[-1] + (col - p[1])
-    return values, ag.tensor(indices[0] if input.ndim == 3 else indices)
+        flat, indices = flat[0], indices[0]
+    values = MaxPool2DWithIndices.apply(input, flat, disjoint)
+    return (values, ag.tensor(indices)) if return_indices else values
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
