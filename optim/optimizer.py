@@ -173,10 +173,36 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._check_step()
         with no_grad():
             for group in self.param_groups:
                 self._update_group(group)
         return loss
+
+    def _check_step(self):
+        """Check every group's options and every gradient before any
+        parameter moves, so a refused step leaves all parameters and all
+        state as they were (checking group by group while updating would
+        leave the earlier groups stepped and the later ones not)."""
+        name = type(self).__name__
+        for gi, group in enumerate(self.param_groups):
+            self._check_hyperparams(group, gi)
+            for i, p in enumerate(group["params"]):
+                g = p.grad
+                if g is None:
+                    continue
+                g = g._data if isinstance(g, Tensor) else np.asarray(g)
+                if g.shape != p._data.shape:
+                    raise RuntimeError(
+                        f"{name}.step: parameter {i} of group {gi} has shape "
+                        f"{p._data.shape} but its .grad has shape {g.shape}; nothing was "
+                        "updated")
+                if g.dtype.kind not in "biufc" or (g.dtype.kind == "c"
+                                                    and p._data.dtype.kind != "c"):
+                    raise TypeError(
+                        f"{name}.step: parameter {i} of group {gi} is {p._data.dtype} but "
+                        f"its .grad is {g.dtype}, which cannot be cast without losing "
+                        "values; nothing was updated")
 
     def _update_group(self, group):
         raise NotImplementedError(f"abstract method: {type(self).__name__} must implement "
@@ -184,19 +210,14 @@ class Optimizer:
 
     def _grads(self, group):
         """(parameter, gradient array) for each parameter of ``group`` that
-        has a gradient; the gradient is cast to the parameter's dtype, so a
-        float64 gradient cannot upcast a float32 update."""
+        has a gradient (checked by `_check_step`); the gradient is cast to the
+        parameter's dtype, so a float64 gradient cannot upcast a float32
+        update."""
         for p in group["params"]:
             g = p.grad
             if g is None:
                 continue
             g = g._data if isinstance(g, Tensor) else np.asarray(g)
-            if g.shape != p._data.shape:
-                gi = next(k for k, h in enumerate(self.param_groups) if h is group)
-                i = next(k for k, q in enumerate(group["params"]) if q is p)
-                raise RuntimeError(
-                    f"{type(self).__name__}.step: parameter {i} of group {gi} has shape "
-                    f"{p._data.shape} but its .grad has shape {g.shape}")
             if g.dtype != p._data.dtype:
                 g = g.astype(p._data.dtype)
             yield p, g
