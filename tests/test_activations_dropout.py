@@ -341,11 +341,20 @@ def test_dropout_edge_probabilities():
     assert dropout(x, 0.9, training=False) is x
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.5, "0.5", None])
+@pytest.mark.parametrize("p", [-0.1, 1.5])
 def test_dropout_bad_p(p):
     with pytest.raises(ValueError, match=r"p must be between 0 and 1, got p="):
         dropout(ag.ones(3), p)
     with pytest.raises(ValueError, match=r"Dropout: dropout probability p must be between"):
+        Dropout(p)
+
+
+@pytest.mark.parametrize("p", ["0.5", None])
+def test_dropout_p_of_the_wrong_type(p):
+    # TypeError, as in PyTorch (where the range comparison fails on it)
+    with pytest.raises(TypeError, match=r"dropout: dropout probability p must be a number"):
+        dropout(ag.ones(3), p)
+    with pytest.raises(TypeError, match=r"Dropout: dropout probability p must be a number"):
         Dropout(p)
 
 

@@ -24,7 +24,9 @@ from .activation import _apply, _tensor
 
 
 def _check_p(p, fn):
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{fn}: dropout probability p must be a number, got p={p!r}")
+    if not 0.0 <= p <= 1.0:
         raise ValueError(f"{fn}: dropout probability p must be between 0 and 1, got p={p!r}")
     return float(p)
 
