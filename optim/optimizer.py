@@ -197,12 +197,27 @@ class Optimizer:
                         f"{name}.step: parameter {i} of group {gi} has shape "
                         f"{p._data.shape} but its .grad has shape {g.shape}; nothing was "
                         "updated")
+                self._check_state_shapes(p, i, gi)
                 if g.dtype.kind not in "biufc" or (g.dtype.kind == "c"
                                                     and p._data.dtype.kind != "c"):
                     raise TypeError(
                         f"{name}.step: parameter {i} of group {gi} is {p._data.dtype} but "
                         f"its .grad is {g.dtype}, which cannot be cast without losing "
                         "values; nothing was updated")
+
+    def _check_state_shapes(self, p, i, gi):
+        """A parameter resized after it was stepped (``p.data = ...`` in
+        model surgery) no longer fits its momentum/moment buffers."""
+        state = self.state.get(p)
+        if not state:
+            return
+        for key, value in state.items():
+            if isinstance(value, Tensor) and value._data.shape != p._data.shape:
+                raise RuntimeError(
+                    f"{type(self).__name__}.step: parameter {i} of group {gi} has shape "
+                    f"{p._data.shape} but its state {key!r} has shape {value._data.shape} "
+                    "(was the parameter resized after a step?); reset its state with "
+                    "optimizer.state.pop(param) or build a new optimizer. Nothing was updated")
 
     def _update_group(self, group):
         raise NotImplementedError(f"abstract method: {type(self).__name__} must implement "

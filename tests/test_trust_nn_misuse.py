@@ -826,3 +826,21 @@ def test_valid_step_after_a_refused_one_matches_a_clean_step():
     np.testing.assert_array_equal(a1.numpy(), a2.numpy())
     np.testing.assert_array_equal(b1.numpy(), b2.numpy())
     assert opt1.state[a1]["step"] == opt2.state[a2]["step"] == 1
+
+
+def test_step_refuses_a_parameter_resized_after_it_was_stepped():
+    keep = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    p = ag.tensor(np.zeros(3), requires_grad=True)
+    opt = optim.SGD([keep, p], lr=0.1, momentum=0.9)
+    keep.grad, p.grad = ag.ones(2, dtype=np.float64), ag.ones(3, dtype=np.float64)
+    opt.step()
+    p.data = ag.tensor(np.zeros(4))  # pruning / surgery
+    p.grad = ag.ones(4, dtype=np.float64)
+    before = _opt_snapshot(opt, [keep, p])
+    with pytest.raises(RuntimeError, match=r"^SGD\.step: parameter 1 of group 0 has shape "
+                                           r"\(4,\) but its state 'momentum_buffer' has shape "
+                                           r"\(3,\)"):
+        opt.step()
+    _assert_opt_unchanged(opt, [keep, p], before)
+    opt.state.pop(p)
+    opt.step()  # the way out the message names
