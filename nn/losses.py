@@ -16,6 +16,7 @@ Two numerical points decide how the compositions are written:
 Constants that enter a loss (class weights, targets given as arrays, masks)
 are converted to the input's dtype first, so a float32 model stays float32.
 """
+import numbers
 import warnings
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from ._checks import DtypeError, UsageError, not_tensor
 from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -58,12 +60,22 @@ def _reduce(loss, reduction):
     return loss
 
 
-def _check_input(input, fn):
+def _check_input(input, target, fn):
+    """The input must be a floating-point Tensor.  The target may also be a
+    NumPy array (or a nested list of numbers): it is a constant, so nothing
+    is lost by converting it -- but it must hold numbers."""
     if not isinstance(input, Tensor):
-        raise TypeError(f"{fn}: input must be a Tensor, got {type(input).__name__}")
+        raise not_tensor(fn, "input", 1, input)
     if input.dtype.kind != "f":
-        raise TypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
-                        "convert with .float()")
+        raise DtypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
+                         "convert with .float()")
+    if isinstance(target, (Tensor, np.ndarray)):
+        return
+    if isinstance(target, (list, tuple, numbers.Number)) and not isinstance(target, bool):
+        if np.asarray(target).dtype.kind in "biuf":
+            return
+    raise TypeError(f"{fn}: argument 'target' (position 2) must be Tensor (or a NumPy array "
+                    f"of numbers), not {type(target).__name__}")
 
 
 def _float_operand(value, like, fn, name):
@@ -74,14 +86,14 @@ def _float_operand(value, like, fn, name):
         return None
     if isinstance(value, Tensor):
         if value.dtype.kind != "f":
-            raise TypeError(f"{fn}: {name} must be floating-point, got dtype {value.dtype}; "
+            raise DtypeError(f"{fn}: {name} must be floating-point, got dtype {value.dtype}; "
                             "convert with .float()")
         return value if value.dtype == like.dtype else value.to(like.dtype)
     arr = np.asarray(value)
     if arr.dtype.kind not in "fiub":
-        raise TypeError(f"{fn}: {name} must hold numbers, got dtype {arr.dtype}")
+        raise DtypeError(f"{fn}: {name} must hold numbers, got dtype {arr.dtype}")
     if arr.dtype.kind != "f" and name == "target":
-        raise TypeError(f"{fn}: target must be floating-point, got dtype {arr.dtype}; "
+        raise DtypeError(f"{fn}: target must be floating-point, got dtype {arr.dtype}; "
                         "convert it, e.g. target.astype(np.float32)")
     return arr.astype(like.dtype, copy=False)
 
@@ -97,13 +109,13 @@ def _check_broadcast_weight(weight, input, fn, name):
     except ValueError:
         ok = False
     if not ok:
-        raise ValueError(f"{fn}: {name} of shape {shape} cannot be broadcast to the "
+        raise UsageError(f"{fn}: {name} of shape {shape} cannot be broadcast to the "
                          f"input's shape {input.shape}")
 
 
 def _same_shape(input, target, fn):
     if input.shape != _shape_of(target):
-        raise ValueError(f"{fn}: target shape {_shape_of(target)} must equal the input's "
+        raise UsageError(f"{fn}: target shape {_shape_of(target)} must equal the input's "
                          f"shape {input.shape}")
 
 
@@ -121,10 +133,10 @@ def _class_targets(input, target, ignore_index, fn):
     want = input.shape[:1] + input.shape[2:]
     if arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and arr.shape == input.shape and fn == "nll_loss":
-            raise TypeError(f"nll_loss: target must hold class indices (an integer array "
+            raise DtypeError(f"nll_loss: target must hold class indices (an integer array "
                             f"of shape {want}), got a float target of the input's shape "
                             f"{input.shape}; for class probabilities use cross_entropy")
-        raise TypeError(
+        raise DtypeError(
             f"{fn}: class-index targets must be integers (got dtype {arr.dtype}, shape "
             f"{arr.shape}); convert with .long() or .astype(np.int64)"
             + ("" if fn == "nll_loss" else
@@ -132,11 +144,11 @@ def _class_targets(input, target, ignore_index, fn):
                f"input's shape {input.shape}"))
     if arr.shape != want:
         if arr.shape == input.shape:
-            raise ValueError(
+            raise UsageError(
                 f"{fn}: target has the input's shape {input.shape}, as class probabilities "
                 f"would, but an integer dtype ({arr.dtype}); probabilities must be "
                 f"floating-point, class indices must have shape {want}")
-        raise ValueError(f"{fn}: input of shape {input.shape} ({n_classes} classes) needs "
+        raise UsageError(f"{fn}: input of shape {input.shape} ({n_classes} classes) needs "
                          f"class-index targets of shape {want}, got target of shape "
                          f"{arr.shape}")
     if not arr.size:
@@ -173,7 +185,7 @@ def _class_weight(weight, input, fn):
         return None
     w = _float_operand(weight, input, fn, "weight")
     if _shape_of(w) != (input.shape[1],):
-        raise ValueError(f"{fn}: weight must have one entry per class, shape "
+        raise UsageError(f"{fn}: weight must have one entry per class, shape "
                          f"({input.shape[1]},), got shape {_shape_of(w)}")
     return w if isinstance(w, Tensor) else Tensor(w)
 
@@ -225,7 +237,7 @@ def _unbatched(input, fn):
     0-d index target or a (C,) probability target.  It is run as a batch of
     one."""
     if input.ndim == 0:
-        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+        raise UsageError(f"{fn}: input must have a class dimension, got a 0-d tensor")
     return input.ndim == 1
 
 
@@ -253,7 +265,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     fn = "nll_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
-    _check_input(input, fn)
+    _check_input(input, target, fn)
     if _unbatched(input, fn):
         out = nll_loss(input.unsqueeze(0), _add_batch_dim(target), weight,
                        ignore_index=ignore_index, reduction=reduction)
@@ -280,7 +292,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     """
     fn = "cross_entropy"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
-    _check_input(input, fn)
+    _check_input(input, target, fn)
     _check_smoothing(label_smoothing, fn)
     if _unbatched(input, fn):
         out = cross_entropy(input.unsqueeze(0), _add_batch_dim(target),
@@ -332,14 +344,14 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def _difference(input, target, fn):
-    _check_input(input, fn)
+    _check_input(input, target, fn)
     t = _float_operand(target, input, fn, "target")
     tshape = _shape_of(t)
     if tshape != input.shape:
         try:
             np.broadcast_shapes(input.shape, tshape)
         except ValueError:
-            raise ValueError(f"{fn}: input of shape {input.shape} and target of shape "
+            raise UsageError(f"{fn}: input of shape {input.shape} and target of shape "
                              f"{tshape} cannot be broadcast together") from None
         # PyTorch warns too: (N, 1) against (N,) silently makes an (N, N) loss.
         warnings.warn(f"{fn}: target shape {tshape} differs from input shape "
@@ -367,6 +379,18 @@ def _clamped_log(p):
     return ag.where(above, ag.where(above, p, 1.0).log(), _LOG_FLOOR)
 
 
+def _check_unit_interval(values, fn, name, hint):
+    """Refuse values outside [0, 1] (NaN included), as PyTorch does, naming
+    the first offender: its log terms are undefined there, and a target
+    of 2 would silently reward confident mistakes."""
+    inside = (values >= 0) & (values <= 1)
+    if not inside.all():
+        where = np.argwhere(~inside)[0] if values.ndim else ()
+        raise UsageError(f"{fn}: {name} must hold probabilities in [0, 1], found "
+                         f"{values[tuple(where)]} at position "
+                         f"{_position(where) if values.ndim else '()'}{hint}")
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """``-w * (y log p + (1 - y) log(1 - p))`` for probabilities ``p``.
@@ -379,16 +403,13 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     fn = "binary_cross_entropy"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
-    _check_input(input, fn)
+    _check_input(input, target, fn)
     t = _float_operand(target, input, fn, "target")
     _same_shape(input, t, fn)
-    d = input.data
-    inside = (d >= 0) & (d <= 1)
-    if not inside.all():
-        where = np.argwhere(~inside)[0] if d.ndim else ()
-        raise ValueError(f"{fn}: input must hold probabilities in [0, 1], found "
-                         f"{d[tuple(where)]} at position {_position(where) if d.ndim else '()'}"
+    _check_unit_interval(input._data, fn, "input",
                          "; for logits use binary_cross_entropy_with_logits")
+    _check_unit_interval(t._data if isinstance(t, Tensor) else t, fn, "target",
+                         " (binary targets are 0 or 1, or soft labels between)")
     loss = -(t * _clamped_log(input) + (1.0 - t) * _clamped_log(1.0 - input))
     if weight is not None:
         w = _float_operand(weight, input, fn, "weight")
@@ -413,7 +434,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     """
     fn = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
-    _check_input(input, fn)
+    _check_input(input, target, fn)
     t = _float_operand(target, input, fn, "target")
     _same_shape(input, t, fn)
     # threshold=inf: always the exact logaddexp form, never the linear cut-off

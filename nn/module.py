@@ -8,6 +8,7 @@ writing ``self.fc = Linear(...)`` in ``__init__`` gets all of it for free,
 with the same dotted names PyTorch produces (``features.3.bias``).
 """
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -50,6 +51,52 @@ def _dtype_arg(dtype):
         raise TypeError(f"Module.to only casts to floating-point dtypes, got {dt} "
                         "(integer parameters could not be trained)")
     return dt
+
+
+def _not_a_mapping(cls, value):
+    """PyTorch's TypeError for a state_dict that is not dict-like, with the
+    fix for the two usual slips."""
+    hint = ""
+    if isinstance(value, Module):
+        hint = "; pass the other model's .state_dict() instead of the model itself"
+    elif isinstance(value, (list, tuple)):
+        hint = "; for a list of (name, tensor) pairs pass dict(pairs)"
+    return (f"{cls}.load_state_dict: expected state_dict to be dict-like (a mapping of "
+            f"names to tensors), got {type(value).__name__}{hint}")
+
+
+def _loadable(key, value, target):
+    """``(array, None)``: ``value`` cast to ``target``'s dtype, a private
+    copy ready to be written; or ``(None, problem)`` naming why it cannot
+    be loaded into ``target``."""
+    if not isinstance(value, (Tensor, np.ndarray)):
+        return None, (f"expected a Tensor (or NumPy array) for {key!r}, got "
+                      f"{type(value).__name__}")
+    src = value._data if isinstance(value, Tensor) else value
+    if src.shape != target.shape:
+        return None, (f"shape mismatch for {key!r}: the state has shape {src.shape}, the "
+                      f"model has {target.shape}")
+    lossy = _lossy_cast(src, target.dtype)
+    if lossy:
+        return None, f"cannot load {key!r} ({src.dtype}) into {target.dtype}: {lossy}"
+    if src.dtype.kind == "c" and target.dtype.kind != "c":
+        src = src.real  # all imaginary parts are 0 (checked above)
+    return np.array(src, dtype=target.dtype, copy=True), None
+
+
+def _lossy_cast(src, dtype):
+    """Why casting ``src`` to ``dtype`` would change its values beyond
+    rounding, or None.  (PyTorch casts silently; a checkpoint whose
+    values would change is a checkpoint for another model.)"""
+    if src.dtype.kind not in "biufc":
+        return f"{src.dtype} does not hold numbers"
+    if src.dtype.kind == "c" and dtype.kind != "c" and np.any(src.imag != 0):
+        return "the values have imaginary parts, which the cast would drop"
+    if src.dtype.kind in "fc" and dtype.kind in "biu":
+        real = src.real
+        if not np.all(np.isfinite(real)) or np.any(real != np.trunc(real)):
+            return "the values are not all whole numbers, and the cast would truncate them"
+    return None
 
 
 class Module:
@@ -371,15 +418,20 @@ class Module:
         return out
 
     def load_state_dict(self, state_dict, strict=True):
-        """Copy values from ``state_dict`` (Tensors or NumPy arrays) into this
-        model's parameters and buffers, casting to their dtypes.
+        """Copy values from ``state_dict`` (a mapping of names to Tensors or
+        NumPy arrays) into this model's parameters and buffers, casting to
+        their dtypes.
 
         Everything is checked before anything is written, and all problems
         are reported together, so a failed load leaves the model untouched.
-        Shape mismatches are errors even with ``strict=False``; missing and
-        unexpected names are errors only when ``strict``.  Returns
+        Shape mismatches, values that are not arrays, and casts that would
+        change values (complex to real, fractional floats to integers) are
+        errors even with ``strict=False``; missing and unexpected names are
+        errors only when ``strict``.  Returns
         ``IncompatibleKeys(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(_not_a_mapping(type(self).__name__, state_dict))
         targets = self.state_dict(keep_vars=True)
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
@@ -387,18 +439,11 @@ class Module:
         for key, target in targets.items():
             if key not in state_dict:
                 continue
-            value = state_dict[key]
-            try:
-                arr = np.array(value._data if isinstance(value, Tensor) else value,
-                               dtype=target.dtype, copy=True)
-            except (TypeError, ValueError) as e:
-                problems.append(f"cannot convert the value for {key!r} to {target.dtype}: {e}")
-                continue
-            if arr.shape != target.shape:
-                problems.append(f"shape mismatch for {key!r}: the state has shape "
-                                f"{arr.shape}, the model has {target.shape}")
-                continue
-            ready.append((target, arr))
+            arr, problem = _loadable(key, state_dict[key], target)
+            if problem:
+                problems.append(problem)
+            else:
+                ready.append((target, arr))
         if strict:
             if missing:
                 problems.insert(0, "missing keys (in the model, not in the state): "

@@ -2,6 +2,7 @@
 clipping, flattening parameters to one vector and back, and the L1/L2 weight
 penalties of the lecture notes' regularized costs."""
 import math
+import numbers
 
 import numpy as np
 
@@ -18,6 +19,17 @@ def _as_list(parameters):
     return list(parameters)
 
 
+def _number(value, arg, fn):
+    """``value`` as a float: a real number (a 0-d tensor too), or a string
+    float() reads (PyTorch accepts ``norm_type='inf'``)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str, Tensor)):
+        raise TypeError(f"{fn}: {arg} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{fn}: {arg} must be a number, got {value!r}") from None
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
     """Rescale all gradients together so their joint norm is at most
     ``max_norm``, which bounds the size of one step without changing its
@@ -29,10 +41,14 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     is multiplied by it in place.  Returns the total norm *before* clipping,
     as a 0-d tensor, so it can be logged.
     """
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
-    p_norm = float(norm_type)
+    p_norm = _number(norm_type, "norm_type", "clip_grad_norm_")
     if not (p_norm > 0):
         raise ValueError(f"clip_grad_norm_: norm_type must be positive (or inf), got {norm_type!r}")
+    limit = _number(max_norm, "max_norm", "clip_grad_norm_")
+    if not limit >= 0:  # also refuses NaN
+        raise ValueError(f"clip_grad_norm_: max_norm must be >= 0 (or inf), got {max_norm!r}; "
+                         "a negative bound would flip the gradients' sign")
+    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return tensor(0.0)
     arrays = [g.data for g in grads]
@@ -49,7 +65,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
             f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
             f"{total}, so they cannot be clipped. Some gradient holds NaN or Inf; find it "
             "with autograd.detect_anomaly(), or pass error_if_nonfinite=False to proceed.")
-    coef = max_norm / (total + 1e-6)
+    coef = limit / (total + 1e-6)
     if not coef >= 1.0:  # also true for NaN: the NaN spreads, as in PyTorch
         with no_grad():
             for g in grads:
@@ -59,9 +75,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient entry into ``[-clip_value, clip_value]`` in place."""
-    v = float(clip_value)
-    if v < 0:
-        raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value}")
+    v = _number(clip_value, "clip_value", "clip_grad_value_")
+    if not v >= 0:  # also refuses NaN
+        raise ValueError(f"clip_grad_value_: clip_value must be non-negative, got {clip_value!r}")
     with no_grad():
         for p in _as_list(parameters):
             if p.grad is not None:

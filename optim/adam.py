@@ -56,7 +56,7 @@ class Adam(Optimizer):
             keys.append("max_exp_avg_sq")
         return keys
 
-    def _update_group(self, group):
+    def _update_group(self, group, grads):
         lr = float(group["lr"])
         beta1, beta2 = (float(b) for b in group["betas"])
         eps = float(group["eps"])
@@ -67,7 +67,7 @@ class Adam(Optimizer):
         # AdamW shrinks p itself; Adam adds the L2 term to the gradient.
         shrink = 1.0 - lr * weight_decay if decoupled and weight_decay != 0 else None
         l2 = 0.0 if decoupled else weight_decay
-        for p, g in self._grads(group):
+        for p, g in grads:
             s = self.state[p]
             if not s:
                 s["step"] = 0

@@ -173,33 +173,72 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        grads = self._checked_grads()
         with no_grad():
-            for group in self.param_groups:
-                self._update_group(group)
+            for group, pairs in zip(self.param_groups, grads):
+                self._update_group(group, pairs)
         return loss
 
-    def _update_group(self, group):
+    def _checked_grads(self):
+        """For each group, its ``(parameter, gradient array)`` pairs (only
+        parameters that have a gradient), the gradient cast to the
+        parameter's dtype so a float64 gradient cannot upcast a float32
+        update.
+
+        Every group's options, gradient and state buffers are checked here,
+        before any parameter moves, so a refused step leaves all parameters
+        and all state as they were (checking while updating would leave the
+        earlier groups stepped and the later ones not)."""
+        state = self.state
+        out = []
+        for gi, group in enumerate(self.param_groups):
+            self._check_hyperparams(group, gi)
+            pairs = []
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                g = g._data if isinstance(g, Tensor) else np.asarray(g)
+                data = p._data
+                kind = g.dtype.kind  # any real dtype casts; complex only into complex
+                if g.shape != data.shape or (kind not in "fiub"
+                                             and (kind != "c" or data.dtype.kind != "c")):
+                    raise self._bad_grad(p, g, group, gi)
+                s = state.get(p)
+                if s:
+                    for v in s.values():
+                        if isinstance(v, Tensor) and v._data.shape != data.shape:
+                            raise self._bad_state(p, s, group, gi)
+                pairs.append((p, g if g.dtype == data.dtype else g.astype(data.dtype)))
+            out.append(pairs)
+        return out
+
+    def _bad_grad(self, p, g, group, gi):
+        i = next(k for k, q in enumerate(group["params"]) if q is p)
+        where = f"{type(self).__name__}.step: parameter {i} of group {gi}"
+        if g.shape != p._data.shape:
+            return RuntimeError(f"{where} has shape {p._data.shape} but its .grad has shape "
+                                f"{g.shape}; nothing was updated")
+        return TypeError(f"{where} is {p._data.dtype} but its .grad is {g.dtype}, which "
+                         "cannot be cast without losing values; nothing was updated")
+
+    def _bad_state(self, p, s, group, gi):
+        """A parameter resized after it was stepped (``p.data = ...`` in
+        model surgery) no longer fits its momentum/moment buffers."""
+        i = next(k for k, q in enumerate(group["params"]) if q is p)
+        key, value = next((k, v) for k, v in s.items()
+                          if isinstance(v, Tensor) and v._data.shape != p._data.shape)
+        return RuntimeError(
+            f"{type(self).__name__}.step: parameter {i} of group {gi} has shape "
+            f"{p._data.shape} but its state {key!r} has shape {value._data.shape} (was the "
+            "parameter resized after a step?); reset its state with optimizer.state.pop(param) "
+            "or build a new optimizer. Nothing was updated")
+
+    def _update_group(self, group, grads):
+        """Update the parameters of ``group`` in place; ``grads`` holds its
+        checked ``(parameter, gradient array)`` pairs."""
         raise NotImplementedError(f"abstract method: {type(self).__name__} must implement "
                                   "_update_group")
-
-    def _grads(self, group):
-        """(parameter, gradient array) for each parameter of ``group`` that
-        has a gradient; the gradient is cast to the parameter's dtype, so a
-        float64 gradient cannot upcast a float32 update."""
-        for p in group["params"]:
-            g = p.grad
-            if g is None:
-                continue
-            g = g._data if isinstance(g, Tensor) else np.asarray(g)
-            if g.shape != p._data.shape:
-                gi = next(k for k, h in enumerate(self.param_groups) if h is group)
-                i = next(k for k, q in enumerate(group["params"]) if q is p)
-                raise RuntimeError(
-                    f"{type(self).__name__}.step: parameter {i} of group {gi} has shape "
-                    f"{p._data.shape} but its .grad has shape {g.shape}")
-            if g.dtype != p._data.dtype:
-                g = g.astype(p._data.dtype)
-            yield p, g
 
     # ------------------------------------------------------- state dicts
     def state_dict(self):
@@ -321,7 +360,10 @@ def _check_ordered(params, name):
 
 
 def _is_real(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    # float and int first: the ABC check costs ~10x more, and every step
+    # re-checks the options (see `_checked_grads`)
+    t = type(x)
+    return t is float or t is int or (isinstance(x, numbers.Real) and t is not bool)
 
 
 def _copy_value(v):

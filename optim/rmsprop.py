@@ -45,7 +45,7 @@ class RMSprop(Optimizer):
             keys.append("grad_avg")
         return keys
 
-    def _update_group(self, group):
+    def _update_group(self, group, grads):
         lr = float(group["lr"])
         alpha = float(group["alpha"])
         eps = float(group["eps"])
@@ -53,7 +53,7 @@ class RMSprop(Optimizer):
         momentum = float(group["momentum"])
         centered = bool(group["centered"])
         maximize = bool(group["maximize"])
-        for p, g in self._grads(group):
+        for p, g in grads:
             s = self.state[p]
             if not s:
                 s["step"] = 0

@@ -43,7 +43,7 @@ class SGD(Optimizer):
     def _state_keys(self, group):
         return ("momentum_buffer",) if group["momentum"] != 0 else ()
 
-    def _update_group(self, group):
+    def _update_group(self, group, grads):
         lr = float(group["lr"])
         momentum = float(group["momentum"])
         dampening = float(group["dampening"])
@@ -51,7 +51,7 @@ class SGD(Optimizer):
         nesterov = bool(group["nesterov"])
         maximize = bool(group["maximize"])
         state = self.state
-        for p, g in self._grads(group):
+        for p, g in grads:
             if momentum != 0:
                 s = state[p]
                 buf = s.get("momentum_buffer")

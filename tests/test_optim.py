@@ -204,7 +204,10 @@ QUADRATIC = [
     (optim.SGD, dict(lr=0.02, momentum=0.9), 500),
     (optim.SGD, dict(lr=0.02, momentum=0.9, nesterov=True), 500),
     (optim.RMSprop, dict(lr=1e-3), 1500),
-    (optim.RMSprop, dict(lr=0.005, momentum=0.9, centered=True), 1500),
+    # centered + momentum hovers around the optimum with an amplitude that grows
+    # with lr (PyTorch's too: ~1e-3 at lr=0.005); at 2e-4 it stays within 2.1e-4
+    # from step 1200 on, so the result does not hinge on rounding.
+    (optim.RMSprop, dict(lr=2e-4, momentum=0.9, centered=True), 1500),
     (optim.Adam, dict(lr=0.05), 1500),
     (optim.Adam, dict(lr=0.05, amsgrad=True), 1500),
     (optim.AdamW, dict(lr=0.05, weight_decay=0.0), 1500),

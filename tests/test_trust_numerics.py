@@ -372,7 +372,7 @@ def test_l1_loss_gradient_at_nan_is_zero_as_pytorch():
 def test_maxout_propagates_nan():
     ag.manual_seed(0)
     m = nn.Maxout(3, 2, pieces=2).double()
-    out = m(ag.tensor([[1., 2., 3.], [nan, 0., 1.]]))
+    out = m(ag.tensor([[1., 2., 3.], [nan, 0., 1.]], dtype=ag.float64))
     assert np.isfinite(out.detach().numpy()[0]).all() and np.isnan(out.detach().numpy()[1]).all()
 
 

@@ -19,17 +19,19 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from .._checks import DtypeError, UsageError, dim_arg, not_tensor, real_arg, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
 
 
 def _tensor(x, fn):
+    """``x`` itself if it is a Tensor.  Anything else is refused, as PyTorch
+    refuses it: converting a list or an array here would hand back a result
+    that silently has no graph to the parameters that produced the data."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (np.ndarray, np.generic, list, tuple, float, int)):
-        return ag.as_tensor(x)
-    raise TypeError(f"{fn}: expected a Tensor, got {type(x).__name__}")
+    raise not_tensor(fn, "input", 1, x)
 
 
 def _apply(x, op, inplace):
@@ -143,9 +145,25 @@ def maxout(input, weight, bias, pieces):
     (out * pieces,) or None; rows ``j * pieces ...`` are output j's pieces.
     One matmul computes every piece; ``amax`` over the pieces axis picks the
     max (a tie splits the gradient equally)."""
+    fn = "maxout"
+    input = _tensor(input, fn)
+    if not isinstance(weight, Tensor):
+        raise not_tensor(fn, "weight", 2, weight)
+    if bias is not None and not isinstance(bias, Tensor):
+        raise not_tensor(fn, "bias", 3, bias)
+    pieces = size_arg(pieces, "pieces", fn, 1)
+    if weight.ndim != 2 or weight.shape[0] % pieces:
+        raise UsageError(f"{fn}: weight must be 2-D with a multiple of pieces={pieces} rows, "
+                         f"got shape {weight.shape}")
     rows = weight.shape[0]
-    if rows % pieces:
-        raise ValueError(f"maxout: weight has {rows} rows, not a multiple of pieces={pieces}")
+    if input.shape[-1:] != weight.shape[1:]:
+        raise UsageError(f"{fn}: expected input (*, {weight.shape[1]}) for weight of shape "
+                         f"{weight.shape}, got {input.shape}")
+    if bias is not None and bias.shape != (rows,):
+        raise UsageError(f"{fn}: bias must have shape ({rows},), got {bias.shape}")
+    if input.dtype != weight.dtype:
+        raise DtypeError(f"{fn}: input dtype {input.dtype} does not match weight dtype "
+                         f"{weight.dtype}")
     z = input @ weight.T
     if bias is not None:
         z = z + bias
@@ -168,7 +186,7 @@ class ReLU(Module):
 class LeakyReLU(Module):
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = real_arg(negative_slope, "negative_slope", "LeakyReLU")
         self.inplace = inplace
 
     def forward(self, input):
@@ -181,7 +199,7 @@ class LeakyReLU(Module):
 class ELU(Module):
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
-        self.alpha = alpha
+        self.alpha = real_arg(alpha, "alpha", "ELU")
         self.inplace = inplace
 
     def forward(self, input):
@@ -219,8 +237,8 @@ class GELU(Module):
 class Softplus(Module):
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
-        self.beta = beta
-        self.threshold = threshold
+        self.beta = real_arg(beta, "beta", "Softplus")
+        self.threshold = real_arg(threshold, "threshold", "Softplus")
 
     def forward(self, input):
         return softplus(input, self.beta, self.threshold)
@@ -235,7 +253,7 @@ class _AlongDim(Module):
 
     def __init__(self, dim=None):
         super().__init__()
-        self.dim = dim
+        self.dim = dim_arg(dim, "dim", type(self).__name__, allow_none=True)
 
     def forward(self, input):
         return type(self)._fn(input, self.dim, _stacklevel=4)
@@ -269,11 +287,28 @@ class Flatten(Module):
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
+        self.start_dim = dim_arg(start_dim, "start_dim", "Flatten")
+        self.end_dim = dim_arg(end_dim, "end_dim", "Flatten")
 
     def forward(self, input):
+        if not isinstance(input, Tensor) or not self._fits(input.ndim):
+            raise self._bad_input(input)
         return input.flatten(self.start_dim, self.end_dim)
+
+    def _fits(self, ndim):
+        """Whether both dims exist in an ``ndim``-d input (a 0-d input counts
+        as 1-d, as in PyTorch) and start_dim does not come after end_dim."""
+        n = max(ndim, 1)
+        if not (-n <= self.start_dim < n and -n <= self.end_dim < n):
+            return False
+        return self.start_dim % n <= self.end_dim % n
+
+    def _bad_input(self, x):
+        where = f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"
+        if not isinstance(x, Tensor):
+            return not_tensor(where, "input", 1, x)
+        return UsageError(f"{where} cannot flatten dims {self.start_dim}..{self.end_dim} of "
+                          f"a {x.ndim}-d input of shape {x.shape}")
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -299,13 +334,9 @@ class Maxout(Module):
 
     def __init__(self, in_features, out_features, pieces, bias=True, dtype=None):
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features),
-                            ("pieces", pieces)):
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Maxout: {name} must be a positive int, got {value!r}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
-        self.pieces = int(pieces)
+        self.in_features = size_arg(in_features, "in_features", "Maxout", 1)
+        self.out_features = size_arg(out_features, "out_features", "Maxout", 1)
+        self.pieces = size_arg(pieces, "pieces", "Maxout", 1)
         rows = self.out_features * self.pieces
         self.weight = Parameter(ag.zeros(rows, self.in_features, dtype=dtype))
         self.bias = Parameter(ag.zeros(rows, dtype=dtype)) if bias else None
@@ -321,10 +352,12 @@ class Maxout(Module):
             uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        if input.ndim == 0 or input.shape[-1] != self.in_features:
-            raise ValueError(f"Maxout({self.in_features}, {self.out_features}, "
-                             f"pieces={self.pieces}) expected input (*, {self.in_features}), "
-                             f"got {input.shape}")
+        if not isinstance(input, Tensor) or input.shape[-1:] != (self.in_features,):
+            where = f"Maxout({self.in_features}, {self.out_features}, pieces={self.pieces})"
+            if not isinstance(input, Tensor):
+                raise not_tensor(where, "input", 1, input)
+            raise UsageError(f"{where} expected input (*, {self.in_features}), got "
+                             f"{input.shape}")
         return maxout(input, self.weight, self.bias, self.pieces)
 
     def extra_repr(self):

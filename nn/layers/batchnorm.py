@@ -7,7 +7,9 @@ composed from engine ops, so its gradient -- and its gradient's gradient --
 come from the engine rather than from a hand-derived formula.
 """
 import autograd as ag
+from autograd import Tensor
 
+from .._checks import DtypeError, UsageError, not_tensor, real_arg, size_arg
 from ..init import ones_, zeros_
 from ..module import Module
 from ..parameter import Parameter
@@ -15,17 +17,16 @@ from ..parameter import Parameter
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
-    """``torch.nn.functional.batch_norm`` over dim 1 of (N, C, ...)."""
-    if input.ndim < 2:
-        raise ValueError(f"batch_norm: expected input (N, C, ...), got {input.shape}")
+    """``torch.nn.functional.batch_norm`` over dim 1 of (N, C, ...).
+
+    Every argument is checked before the running statistics are touched, so
+    a refused call leaves them as they were."""
+    _check_batch_norm(input, running_mean, running_var, weight, bias, training)
     c = input.shape[1]
     axes = (0,) + tuple(range(2, input.ndim))
     shape = (1, c) + (1,) * (input.ndim - 2)
     if training:
         count = input.numel() // c
-        if count < 2:
-            raise ValueError(f"batch_norm: training needs more than one value per channel, got "
-                             f"input of shape {input.shape}")
         mean = input.mean(axes, keepdim=True)
         centered = input - mean
         var = (centered * centered).mean(axes, keepdim=True)
@@ -36,14 +37,42 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 running_var.mul_(1 - momentum).add_(unbiased * momentum)
         out = centered / (var + eps).sqrt()
     else:
-        if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: evaluation needs running_mean and running_var")
         out = (input - running_mean.reshape(shape)) / (running_var.reshape(shape) + eps).sqrt()
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
         out = out + bias.reshape(shape)
     return out
+
+
+def _check_batch_norm(input, running_mean, running_var, weight, bias, training):
+    fn = "batch_norm"
+    if not isinstance(input, Tensor):
+        raise not_tensor(fn, "input", 1, input)
+    if input.ndim < 2:
+        raise UsageError(f"{fn}: expected input (N, C, ...), got {input.shape}")
+    if input.dtype.kind != "f":
+        raise DtypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
+                         "convert with .float()")
+    c = input.shape[1]
+    for position, (arg, t) in enumerate((("running_mean", running_mean),
+                                         ("running_var", running_var),
+                                         ("weight", weight), ("bias", bias)), start=2):
+        if t is None:
+            continue
+        if not isinstance(t, Tensor):
+            raise not_tensor(fn, arg, position, t)
+        if t.shape != (c,):
+            raise UsageError(f"{fn}: {arg} must have shape ({c},) for input of shape "
+                             f"{input.shape} ({c} channels), got {t.shape}")
+        if t.dtype != input.dtype:
+            raise DtypeError(f"{fn}: input dtype {input.dtype} does not match {arg} dtype "
+                             f"{t.dtype}; cast the input or the model (model.to(...))")
+    if training and input.numel() // max(c, 1) < 2:
+        raise UsageError(f"{fn}: training needs more than one value per channel, got input "
+                         f"of shape {input.shape}")
+    if not training and (running_mean is None or running_var is None):
+        raise UsageError(f"{fn}: evaluation needs running_mean and running_var")
 
 
 class _BatchNorm(Module):
@@ -53,9 +82,10 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True, dtype=None):
         super().__init__()
-        self.num_features = num_features
-        self.eps = eps
-        self.momentum = momentum
+        name = type(self).__name__
+        self.num_features = num_features = size_arg(num_features, "num_features", name)
+        self.eps = real_arg(eps, "eps", name)
+        self.momentum = momentum if momentum is None else real_arg(momentum, "momentum", name)
         self.affine = affine
         self.track_running_stats = track_running_stats
         if affine:
@@ -80,18 +110,26 @@ class _BatchNorm(Module):
             self.num_batches_tracked.zero_()
 
     def forward(self, x):
-        name = type(self).__name__
-        if x.ndim not in self._ranks or x.shape[1] != self.num_features:
-            raise ValueError(f"{name}({self.num_features}) expected input "
-                             f"{self._layout.format(C=self.num_features)}, got {x.shape}")
+        if not isinstance(x, Tensor) or x.ndim not in self._ranks \
+                or x.shape[1] != self.num_features:
+            raise self._bad_input(x)
         use_batch = self.training or not self.track_running_stats
+        tracking = self.training and self.track_running_stats
         momentum = self.momentum
-        if self.training and self.track_running_stats:
+        if tracking and momentum is None:  # cumulative moving average
+            momentum = 1.0 / (float(self.num_batches_tracked.item()) + 1.0)
+        out = batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                         use_batch, momentum, self.eps)
+        if tracking:  # counted only once the batch was accepted
             self.num_batches_tracked.add_(1)
-            if momentum is None:  # cumulative moving average
-                momentum = 1.0 / float(self.num_batches_tracked.item())
-        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                          use_batch, momentum, self.eps)
+        return out
+
+    def _bad_input(self, x):
+        where = f"{type(self).__name__}({self.num_features})"
+        if not isinstance(x, Tensor):
+            return not_tensor(where, "input", 1, x)
+        return UsageError(f"{where} expected input "
+                          f"{self._layout.format(C=self.num_features)}, got {x.shape}")
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

@@ -18,12 +18,15 @@ import numpy as np
 
 import autograd as ag
 
+from .._checks import DtypeError, UsageError
 from ..module import Module
 from .activation import _apply, _tensor
 
 
 def _check_p(p, fn):
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{fn}: dropout probability p must be a number, got p={p!r}")
+    if not 0.0 <= p <= 1.0:
         raise ValueError(f"{fn}: dropout probability p must be between 0 and 1, got p={p!r}")
     return float(p)
 
@@ -39,7 +42,7 @@ def _mask(shape, p, dtype):
 
 def _masked(x, p, mask_shape, inplace, fn):
     if x.dtype.kind != "f":
-        raise TypeError(f"{fn}: input must be floating-point, got dtype {x.dtype}")
+        raise DtypeError(f"{fn}: input must be floating-point, got dtype {x.dtype}")
     mask = _mask(mask_shape, p, x.dtype)
     return _apply(x, lambda t: t * mask, inplace)
 
@@ -63,7 +66,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     p = _check_p(p, "dropout2d")
     x = _tensor(input, "dropout2d")
     if x.ndim not in (3, 4):
-        raise ValueError(f"dropout2d: expected input (N, C, H, W) or (C, H, W), got shape "
+        raise UsageError(f"dropout2d: expected input (N, C, H, W) or (C, H, W), got shape "
                          f"{x.shape}; use dropout for element-wise dropout")
     if not training or p == 0.0:
         return x
