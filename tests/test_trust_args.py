@@ -150,11 +150,12 @@ def test_refused_like_pytorch(name, call, kind, words):
         assert w in msg, f"{name}: {w!r} not in message {msg!r}"
 
 
-@pytest.mark.parametrize("name,call,kind,words", CASES, ids=[c[0] for c in CASES])
+# "manual_seed too big" is left out: PyTorch's overflow message is its own
+@pytest.mark.parametrize("name,call,kind,words",
+                         [c for c in CASES if c[0] != "manual_seed too big"],
+                         ids=[c[0] for c in CASES if c[0] != "manual_seed too big"])
 def test_pytorch_refuses_the_same_way(name, call, kind, words):
     torch = pytest.importorskip("torch")
-    if name in ("manual_seed too big",):
-        pytest.skip("PyTorch's overflow message is its own")
     torch_call = call
     if name in ("randn_like bool",):
         torch_call = lambda L: L.randn_like(L.zeros(2, dtype=L.bool))  # noqa: E731

@@ -114,11 +114,11 @@ def test_grids_match_live_pytorch(op, row, col):
     assert name_of(fn(row_tensor(row, torch), operand(col, torch)).dtype) == table[row, col]
 
 
-@pytest.mark.parametrize("row,col", [k for k in parse(ADD) if k[0] != "b"])
+# bool operands are left out: subtracting bools is refused (tested below)
+@pytest.mark.parametrize("row,col", [k for k in parse(ADD) if k[0] != "b"
+                                     and not (k[1].endswith(":b") or k[1] == "bool")])
 def test_subtraction_and_comparisons_follow_the_same_grid(row, col):
     t, o = row_tensor(row, autograd), operand(col, autograd)
-    if col.endswith(":b") or col == "bool":
-        pytest.skip("subtracting bools is refused (tested below)")
     assert name_of((t - o).dtype) == parse(ADD)[row, col]
     for cmp in (operator.lt, operator.eq, operator.ge):
         assert cmp(t, o).dtype == np.bool_
