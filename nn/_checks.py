@@ -4,25 +4,16 @@ The checks themselves stay inline at each call site (one ``isinstance`` or
 one shape comparison, which costs nothing measurable); only the building of
 the message lives here, and it runs only when an error is raised.
 
-Exception types: chainrule's engine reports a shape that does not fit with
-ValueError and a dtype that does not fit with TypeError, while PyTorch
-raises RuntimeError for most of these.  `UsageError` and `DtypeError`
-derive from both, so an ``except`` clause written for either library --
-or ported from PyTorch -- catches them.
+Exception types are the engine's (`autograd.errors`): `ArgumentError`
+(ValueError and RuntimeError) for a shape or value that does not fit,
+`DTypeError` (TypeError and RuntimeError) for a dtype, so an ``except``
+clause written for either library -- or ported from PyTorch -- catches them.
 """
 import numbers
 
 import numpy as np
 
-
-class UsageError(ValueError, RuntimeError):
-    """A shape or value the layer cannot work with (ValueError as in the
-    engine, RuntimeError as in PyTorch)."""
-
-
-class DtypeError(TypeError, RuntimeError):
-    """A dtype the layer cannot work with (TypeError as in the engine,
-    RuntimeError as in PyTorch)."""
+from autograd.errors import ArgumentError
 
 
 def not_tensor(where, arg, position, value):
@@ -38,13 +29,13 @@ def size_arg(value, arg, where, minimum=0):
 
     Floats and bools are refused with TypeError (PyTorch refuses floats when
     it allocates the weight; a bool size is always a slip), and a size below
-    ``minimum`` with `UsageError` (PyTorch: RuntimeError, "negative
+    ``minimum`` with `ArgumentError` (PyTorch: RuntimeError, "negative
     dimension")."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{where}: {arg} must be an int, got {value!r} "
                         f"({type(value).__name__})")
     if value < minimum:
-        raise UsageError(f"{where}: {arg} must be >= {minimum}, got {value}")
+        raise ArgumentError(f"{where}: {arg} must be >= {minimum}, got {value}")
     return int(value)
 
 

@@ -24,7 +24,8 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
-from ._checks import DtypeError, UsageError, not_tensor
+from autograd.errors import ArgumentError, DTypeError
+from ._checks import not_tensor
 from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -67,7 +68,7 @@ def _check_input(input, target, fn):
     if not isinstance(input, Tensor):
         raise not_tensor(fn, "input", 1, input)
     if input.dtype.kind != "f":
-        raise DtypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
+        raise DTypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
                          "convert with .float()")
     if isinstance(target, (Tensor, np.ndarray)):
         return
@@ -86,14 +87,14 @@ def _float_operand(value, like, fn, name):
         return None
     if isinstance(value, Tensor):
         if value.dtype.kind != "f":
-            raise DtypeError(f"{fn}: {name} must be floating-point, got dtype {value.dtype}; "
+            raise DTypeError(f"{fn}: {name} must be floating-point, got dtype {value.dtype}; "
                             "convert with .float()")
         return value if value.dtype == like.dtype else value.to(like.dtype)
     arr = np.asarray(value)
     if arr.dtype.kind not in "fiub":
-        raise DtypeError(f"{fn}: {name} must hold numbers, got dtype {arr.dtype}")
+        raise DTypeError(f"{fn}: {name} must hold numbers, got dtype {arr.dtype}")
     if arr.dtype.kind != "f" and name == "target":
-        raise DtypeError(f"{fn}: target must be floating-point, got dtype {arr.dtype}; "
+        raise DTypeError(f"{fn}: target must be floating-point, got dtype {arr.dtype}; "
                         "convert it, e.g. target.astype(np.float32)")
     return arr.astype(like.dtype, copy=False)
 
@@ -109,13 +110,13 @@ def _check_broadcast_weight(weight, input, fn, name):
     except ValueError:
         ok = False
     if not ok:
-        raise UsageError(f"{fn}: {name} of shape {shape} cannot be broadcast to the "
+        raise ArgumentError(f"{fn}: {name} of shape {shape} cannot be broadcast to the "
                          f"input's shape {input.shape}")
 
 
 def _same_shape(input, target, fn):
     if input.shape != _shape_of(target):
-        raise UsageError(f"{fn}: target shape {_shape_of(target)} must equal the input's "
+        raise ArgumentError(f"{fn}: target shape {_shape_of(target)} must equal the input's "
                          f"shape {input.shape}")
 
 
@@ -133,10 +134,10 @@ def _class_targets(input, target, ignore_index, fn):
     want = input.shape[:1] + input.shape[2:]
     if arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and arr.shape == input.shape and fn == "nll_loss":
-            raise DtypeError(f"nll_loss: target must hold class indices (an integer array "
+            raise DTypeError(f"nll_loss: target must hold class indices (an integer array "
                             f"of shape {want}), got a float target of the input's shape "
                             f"{input.shape}; for class probabilities use cross_entropy")
-        raise DtypeError(
+        raise DTypeError(
             f"{fn}: class-index targets must be integers (got dtype {arr.dtype}, shape "
             f"{arr.shape}); convert with .long() or .astype(np.int64)"
             + ("" if fn == "nll_loss" else
@@ -144,11 +145,11 @@ def _class_targets(input, target, ignore_index, fn):
                f"input's shape {input.shape}"))
     if arr.shape != want:
         if arr.shape == input.shape:
-            raise UsageError(
+            raise ArgumentError(
                 f"{fn}: target has the input's shape {input.shape}, as class probabilities "
                 f"would, but an integer dtype ({arr.dtype}); probabilities must be "
                 f"floating-point, class indices must have shape {want}")
-        raise UsageError(f"{fn}: input of shape {input.shape} ({n_classes} classes) needs "
+        raise ArgumentError(f"{fn}: input of shape {input.shape} ({n_classes} classes) needs "
                          f"class-index targets of shape {want}, got target of shape "
                          f"{arr.shape}")
     if not arr.size:
@@ -185,7 +186,7 @@ def _class_weight(weight, input, fn):
         return None
     w = _float_operand(weight, input, fn, "weight")
     if _shape_of(w) != (input.shape[1],):
-        raise UsageError(f"{fn}: weight must have one entry per class, shape "
+        raise ArgumentError(f"{fn}: weight must have one entry per class, shape "
                          f"({input.shape[1]},), got shape {_shape_of(w)}")
     return w if isinstance(w, Tensor) else Tensor(w)
 
@@ -237,7 +238,7 @@ def _unbatched(input, fn):
     0-d index target or a (C,) probability target.  It is run as a batch of
     one."""
     if input.ndim == 0:
-        raise UsageError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+        raise ArgumentError(f"{fn}: input must have a class dimension, got a 0-d tensor")
     return input.ndim == 1
 
 
@@ -351,7 +352,7 @@ def _difference(input, target, fn):
         try:
             np.broadcast_shapes(input.shape, tshape)
         except ValueError:
-            raise UsageError(f"{fn}: input of shape {input.shape} and target of shape "
+            raise ArgumentError(f"{fn}: input of shape {input.shape} and target of shape "
                              f"{tshape} cannot be broadcast together") from None
         # PyTorch warns too: (N, 1) against (N,) silently makes an (N, N) loss.
         warnings.warn(f"{fn}: target shape {tshape} differs from input shape "
@@ -386,7 +387,7 @@ def _check_unit_interval(values, fn, name, hint):
     inside = (values >= 0) & (values <= 1)
     if not inside.all():
         where = np.argwhere(~inside)[0] if values.ndim else ()
-        raise UsageError(f"{fn}: {name} must hold probabilities in [0, 1], found "
+        raise ArgumentError(f"{fn}: {name} must hold probabilities in [0, 1], found "
                          f"{values[tuple(where)]} at position "
                          f"{_position(where) if values.ndim else '()'}{hint}")
 

@@ -17,7 +17,7 @@ import autograd as ag
 import nn
 import nn.functional as F
 import optim
-from nn._checks import DtypeError, UsageError
+from autograd.errors import ArgumentError, DTypeError
 
 
 def f32(*shape):

@@ -19,7 +19,8 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
-from .._checks import DtypeError, UsageError, dim_arg, not_tensor, real_arg, size_arg
+from autograd.errors import ArgumentError, DTypeError
+from .._checks import dim_arg, not_tensor, real_arg, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
@@ -153,16 +154,16 @@ def maxout(input, weight, bias, pieces):
         raise not_tensor(fn, "bias", 3, bias)
     pieces = size_arg(pieces, "pieces", fn, 1)
     if weight.ndim != 2 or weight.shape[0] % pieces:
-        raise UsageError(f"{fn}: weight must be 2-D with a multiple of pieces={pieces} rows, "
+        raise ArgumentError(f"{fn}: weight must be 2-D with a multiple of pieces={pieces} rows, "
                          f"got shape {weight.shape}")
     rows = weight.shape[0]
     if input.shape[-1:] != weight.shape[1:]:
-        raise UsageError(f"{fn}: expected input (*, {weight.shape[1]}) for weight of shape "
+        raise ArgumentError(f"{fn}: expected input (*, {weight.shape[1]}) for weight of shape "
                          f"{weight.shape}, got {input.shape}")
     if bias is not None and bias.shape != (rows,):
-        raise UsageError(f"{fn}: bias must have shape ({rows},), got {bias.shape}")
+        raise ArgumentError(f"{fn}: bias must have shape ({rows},), got {bias.shape}")
     if input.dtype != weight.dtype:
-        raise DtypeError(f"{fn}: input dtype {input.dtype} does not match weight dtype "
+        raise DTypeError(f"{fn}: input dtype {input.dtype} does not match weight dtype "
                          f"{weight.dtype}")
     z = input @ weight.T
     if bias is not None:
@@ -307,7 +308,7 @@ class Flatten(Module):
         where = f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim})"
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
-        return UsageError(f"{where} cannot flatten dims {self.start_dim}..{self.end_dim} of "
+        return ArgumentError(f"{where} cannot flatten dims {self.start_dim}..{self.end_dim} of "
                           f"a {x.ndim}-d input of shape {x.shape}")
 
     def extra_repr(self):
@@ -356,7 +357,7 @@ class Maxout(Module):
             where = f"Maxout({self.in_features}, {self.out_features}, pieces={self.pieces})"
             if not isinstance(input, Tensor):
                 raise not_tensor(where, "input", 1, input)
-            raise UsageError(f"{where} expected input (*, {self.in_features}), got "
+            raise ArgumentError(f"{where} expected input (*, {self.in_features}), got "
                              f"{input.shape}")
         return maxout(input, self.weight, self.bias, self.pieces)
 

@@ -9,7 +9,8 @@ come from the engine rather than from a hand-derived formula.
 import autograd as ag
 from autograd import Tensor
 
-from .._checks import DtypeError, UsageError, not_tensor, real_arg, size_arg
+from autograd.errors import ArgumentError, DTypeError
+from .._checks import not_tensor, real_arg, size_arg
 from ..init import ones_, zeros_
 from ..module import Module
 from ..parameter import Parameter
@@ -50,9 +51,9 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, training):
     if not isinstance(input, Tensor):
         raise not_tensor(fn, "input", 1, input)
     if input.ndim < 2:
-        raise UsageError(f"{fn}: expected input (N, C, ...), got {input.shape}")
+        raise ArgumentError(f"{fn}: expected input (N, C, ...), got {input.shape}")
     if input.dtype.kind != "f":
-        raise DtypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
+        raise DTypeError(f"{fn}: input must be floating-point, got dtype {input.dtype}; "
                          "convert with .float()")
     c = input.shape[1]
     for position, (arg, t) in enumerate((("running_mean", running_mean),
@@ -63,16 +64,16 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, training):
         if not isinstance(t, Tensor):
             raise not_tensor(fn, arg, position, t)
         if t.shape != (c,):
-            raise UsageError(f"{fn}: {arg} must have shape ({c},) for input of shape "
+            raise ArgumentError(f"{fn}: {arg} must have shape ({c},) for input of shape "
                              f"{input.shape} ({c} channels), got {t.shape}")
         if t.dtype != input.dtype:
-            raise DtypeError(f"{fn}: input dtype {input.dtype} does not match {arg} dtype "
+            raise DTypeError(f"{fn}: input dtype {input.dtype} does not match {arg} dtype "
                              f"{t.dtype}; cast the input or the model (model.to(...))")
     if training and input.numel() // max(c, 1) < 2:
-        raise UsageError(f"{fn}: training needs more than one value per channel, got input "
+        raise ArgumentError(f"{fn}: training needs more than one value per channel, got input "
                          f"of shape {input.shape}")
     if not training and (running_mean is None or running_var is None):
-        raise UsageError(f"{fn}: evaluation needs running_mean and running_var")
+        raise ArgumentError(f"{fn}: evaluation needs running_mean and running_var")
 
 
 class _BatchNorm(Module):
@@ -128,7 +129,7 @@ class _BatchNorm(Module):
         where = f"{type(self).__name__}({self.num_features})"
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
-        return UsageError(f"{where} expected input "
+        return ArgumentError(f"{where} expected input "
                           f"{self._layout.format(C=self.num_features)}, got {x.shape}")
 
     def extra_repr(self):

@@ -18,7 +18,8 @@ import autograd as ag
 from autograd import Tensor
 from autograd.ops.window import unfold
 
-from .._checks import DtypeError, UsageError, not_tensor, size_arg
+from autograd.errors import ArgumentError, DTypeError
+from .._checks import not_tensor, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
@@ -40,12 +41,12 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     stride = pair(stride, "stride", "conv2d", 1)
     dilation = pair(dilation, "dilation", "conv2d", 1)
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise UsageError(f"conv2d: groups must be a positive int, got {groups!r}")
+        raise ArgumentError(f"conv2d: groups must be a positive int, got {groups!r}")
     if input.ndim not in (3, 4):
-        raise UsageError(f"conv2d: expected 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
+        raise ArgumentError(f"conv2d: expected 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
                          f"shape {input.shape}")
     if weight.ndim != 4:
-        raise UsageError(f"conv2d: weight must be (out_channels, in_channels/groups, kH, "
+        raise ArgumentError(f"conv2d: weight must be (out_channels, in_channels/groups, kH, "
                          f"kW), got shape {weight.shape}")
     pads = _padding_amounts(padding, weight.shape[2:], stride, dilation, "conv2d")
     unbatched = input.ndim == 3
@@ -62,10 +63,10 @@ def _padding_amounts(padding, kernel, stride, dilation, where):
         if padding == "valid":
             return (0, 0, 0, 0)
         if padding != "same":
-            raise UsageError(f"{where}: invalid padding string {padding!r}; use 'same', "
+            raise ArgumentError(f"{where}: invalid padding string {padding!r}; use 'same', "
                              "'valid', an int or a pair of ints")
         if stride != (1, 1):
-            raise UsageError(f"{where}: padding='same' is not supported for strided "
+            raise ArgumentError(f"{where}: padding='same' is not supported for strided "
                              f"convolutions (stride={stride}); pad explicitly instead")
         total_h, total_w = dilation[0] * (kernel[0] - 1), dilation[1] * (kernel[1] - 1)
         return (total_h // 2, total_h - total_h // 2, total_w // 2, total_w - total_w // 2)
@@ -106,20 +107,20 @@ def _conv(input, weight, bias, stride, pads, dilation, groups):
 def _check_conv(x, weight, bias, pads, dilation, groups):
     o, cg, kh, kw = weight.shape
     if o % groups:
-        raise UsageError(f"conv2d: groups={groups} must divide out_channels={o} (weight "
+        raise ArgumentError(f"conv2d: groups={groups} must divide out_channels={o} (weight "
                          f"shape {weight.shape})")
     if x.shape[1] != cg * groups:
-        raise UsageError(f"conv2d: expected input (N, {cg * groups}, H, W) for weight of "
+        raise ArgumentError(f"conv2d: expected input (N, {cg * groups}, H, W) for weight of "
                          f"shape {weight.shape} and groups={groups}, got {x.shape}")
     if bias is not None and bias.shape != (o,):
-        raise UsageError(f"conv2d: bias must have shape ({o},), got {bias.shape}")
+        raise ArgumentError(f"conv2d: bias must have shape ({o},), got {bias.shape}")
     padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
     if dilation[0] * (kh - 1) + 1 > padded[0] or dilation[1] * (kw - 1) + 1 > padded[1]:
-        raise UsageError(f"conv2d: kernel {(kh, kw)} (dilation {dilation}) is larger than "
+        raise ArgumentError(f"conv2d: kernel {(kh, kw)} (dilation {dilation}) is larger than "
                          f"the padded input {padded} (input shape {x.shape})")
     if x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
         name, other = ("input", x) if x.dtype != weight.dtype else ("bias", bias)
-        raise DtypeError(f"conv2d: {name} dtype {other.dtype} does not match weight dtype "
+        raise DTypeError(f"conv2d: {name} dtype {other.dtype} does not match weight dtype "
                          f"{weight.dtype}; cast one of them (e.g. model.double())")
 
 
@@ -170,7 +171,7 @@ class Conv2d(Module):
         where = self._describe()
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
-        return UsageError(f"{where} expected input (N, {self.in_channels}, H, W), got "
+        return ArgumentError(f"{where} expected input (N, {self.in_channels}, H, W), got "
                           f"{x.shape} (an unbatched ({self.in_channels}, H, W) input works too)")
 
     def _describe(self):

@@ -18,7 +18,7 @@ import numpy as np
 
 import autograd as ag
 
-from .._checks import DtypeError, UsageError
+from autograd.errors import ArgumentError, DTypeError
 from ..module import Module
 from .activation import _apply, _tensor
 
@@ -42,7 +42,7 @@ def _mask(shape, p, dtype):
 
 def _masked(x, p, mask_shape, inplace, fn):
     if x.dtype.kind != "f":
-        raise DtypeError(f"{fn}: input must be floating-point, got dtype {x.dtype}")
+        raise DTypeError(f"{fn}: input must be floating-point, got dtype {x.dtype}")
     mask = _mask(mask_shape, p, x.dtype)
     return _apply(x, lambda t: t * mask, inplace)
 
@@ -66,7 +66,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     p = _check_p(p, "dropout2d")
     x = _tensor(input, "dropout2d")
     if x.ndim not in (3, 4):
-        raise UsageError(f"dropout2d: expected input (N, C, H, W) or (C, H, W), got shape "
+        raise ArgumentError(f"dropout2d: expected input (N, C, H, W) or (C, H, W), got shape "
                          f"{x.shape}; use dropout for element-wise dropout")
     if not training or p == 0.0:
         return x

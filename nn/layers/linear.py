@@ -5,7 +5,8 @@ import autograd as ag
 from autograd import Tensor
 from autograd.ops.matmul import MatMulBT
 
-from .._checks import DtypeError, UsageError, not_tensor, size_arg
+from autograd.errors import ArgumentError, DTypeError
+from .._checks import not_tensor, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
@@ -42,24 +43,24 @@ def _affine(input, weight, bias):
 
 def _shape_error(input, weight, bias):
     if weight.ndim != 2:
-        return UsageError(f"linear: weight must be 2-D (out_features, in_features), got "
+        return ArgumentError(f"linear: weight must be 2-D (out_features, in_features), got "
                           f"shape {weight.shape}")
     if bias is not None and bias.shape != weight.shape[:1]:
-        return UsageError(f"linear: bias must have shape ({weight.shape[0]},) for weight of "
+        return ArgumentError(f"linear: bias must have shape ({weight.shape[0]},) for weight of "
                           f"shape {weight.shape}, got {bias.shape}")
-    return UsageError(f"linear: input has {input.shape[-1] if input.ndim else 0} features "
+    return ArgumentError(f"linear: input has {input.shape[-1] if input.ndim else 0} features "
                       f"(shape {input.shape}), weight expects {weight.shape[1]} "
                       f"(weight shape {weight.shape}); expected input (*, {weight.shape[1]})")
 
 
 def _dtype_error(where, input, weight, bias):
     if bias is not None and bias.dtype != weight.dtype:
-        return DtypeError(f"{where}: bias dtype {bias.dtype} does not match weight dtype "
+        return DTypeError(f"{where}: bias dtype {bias.dtype} does not match weight dtype "
                           f"{weight.dtype}")
     hint = f"cast the input: x.to({str(weight.dtype)!r})"
     if input.dtype.kind == "f":
         hint += f", or the model: model.to({str(input.dtype)!r})"
-    return DtypeError(f"{where}: input dtype {input.dtype} does not match the weight dtype "
+    return DTypeError(f"{where}: input dtype {input.dtype} does not match the weight dtype "
                       f"{weight.dtype}; {hint}")
 
 
@@ -94,7 +95,7 @@ class Linear(Module):
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
         if x.shape[-1:] != self.weight.shape[1:]:
-            return UsageError(f"{where} expected input (*, {self.in_features}), got {x.shape}")
+            return ArgumentError(f"{where} expected input (*, {self.in_features}), got {x.shape}")
         return _dtype_error(where, x, self.weight, None)
 
     def extra_repr(self):

@@ -13,7 +13,8 @@ import autograd as ag
 from autograd import Tensor
 from autograd.ops.window import GatherFlat, unfold, windows_of
 
-from .._checks import DtypeError, UsageError, not_tensor
+from autograd.errors import ArgumentError, DTypeError
+from .._checks import not_tensor
 from ..module import Module
 from ._args import pair
 
@@ -25,7 +26,7 @@ def _pool_args(kernel_size, stride, padding, dilation, name):
     p = pair(padding, "padding", name, 0)
     d = pair(dilation, "dilation", name, 1)
     if p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise UsageError(f"{name}: padding {p} must be at most half the kernel size {k}")
+        raise ArgumentError(f"{name}: padding {p} must be at most half the kernel size {k}")
     return k, s, p, d
 
 
@@ -34,11 +35,11 @@ def _check_pool_input(x, k, p, d, name):
     if not isinstance(x, Tensor):
         raise not_tensor(name, "input", 1, x)
     if x.ndim not in (3, 4):
-        raise UsageError(f"{name}: expected input (N, C, H, W) or (C, H, W), got {x.shape}")
+        raise ArgumentError(f"{name}: expected input (N, C, H, W) or (C, H, W), got {x.shape}")
     h, w = x.shape[-2:]
     for size, kk, pp, dd in ((h, k[0], p[0], d[0]), (w, k[1], p[1], d[1])):
         if dd * (kk - 1) + 1 > size + 2 * pp:
-            raise UsageError(f"{name}: kernel {k} is larger than the padded input "
+            raise ArgumentError(f"{name}: kernel {k} is larger than the padded input "
                              f"{(h + 2 * p[0], w + 2 * p[1])} (input shape {x.shape})")
 
 
@@ -146,7 +147,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
 def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
     k, s, p, d = _pool_args(kernel_size, stride, padding, 1, "avg_pool2d")
     if isinstance(input, Tensor) and input.dtype.kind != "f":
-        raise DtypeError(f"avg_pool2d: input must be floating-point, got dtype {input.dtype}; "
+        raise DTypeError(f"avg_pool2d: input must be floating-point, got dtype {input.dtype}; "
                          "convert with .float()")
     cols = _windows(input, k, s, p, d, 0.0, "avg_pool2d")
     if count_include_pad or p == (0, 0):
