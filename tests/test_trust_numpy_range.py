@@ -45,7 +45,7 @@ def test_zero_dim_float32_with_python_scalar_stays_float32(op, expected):
     x = ag.tensor(np.float32(X0), requires_grad=True)
     y = op(x)
     assert y.shape == () and y.dtype == np.float32, f"forward gave {y.dtype}"
-    np.testing.assert_allclose(y.item(), expected, rtol=1e-6)
+    np.testing.assert_allclose(y.item(), expected, rtol=1e-5)  # float32: a few ulps at most
     y.backward()
     assert x.grad.dtype == np.float32, f"gradient is {x.grad.dtype}"
 
