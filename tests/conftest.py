@@ -2,8 +2,9 @@
 
 ``chainrule`` (loaded here, so plain ``pytest`` uses it) is derandomized and
 keeps no example database: every run on every machine draws the same
-examples, so a red run is reproducible anywhere and nothing is carried over
-from an earlier run (no ``.hypothesis/`` directory).  That is Hypothesis' own
+examples, so a red run is reproducible anywhere and no failing example is
+carried over from an earlier run (``.hypothesis/`` then holds only a cache of
+the literals Hypothesis reads from the source).  That is Hypothesis' own
 "ci" profile, used for every run rather than only where a CI variable is set.
 The number of examples per property is set next to the strategies
 (tests/helpers.py).  The fixed draw is not a lucky one: the tolerances were
