@@ -36,7 +36,9 @@ def test_activation_values_by_hand():
     assert A.softplus(x, beta=2.0).data == pytest.approx(np.log1p(e(2 * x.data)) / 2)
     phi = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x.data])
     assert A.gelu(x).data == pytest.approx(x.data * phi)
-    assert A.gelu(x, approximate="tanh").data == pytest.approx(x.data * phi, abs=1e-3)
+    tanh_phi = 0.5 * (1 + np.tanh(math.sqrt(2 / math.pi) * (x.data + 0.044715 * x.data ** 3)))
+    assert A.gelu(x, approximate="tanh").data == pytest.approx(x.data * tanh_phi)
+    assert A.gelu(x, approximate="tanh").data == pytest.approx(x.data * phi, abs=5e-3)
 
 
 def test_softmax_and_log_softmax():
@@ -386,9 +388,9 @@ def test_dropout_inplace():
 
 def test_dropout2d_zeroes_whole_channels():
     ag.manual_seed(0)
-    x = ag.ones(64, 32, 3, 3)
+    x = ag.ones(256, 64, 3, 3)  # 16,384 channels: 0.03 is 9 standard errors of frac
     out = dropout2d(x, 0.25).data
-    per_channel = out.reshape(64, 32, 9)
+    per_channel = out.reshape(256, 64, 9)
     # each channel is either all zero or all scaled
     assert ((per_channel == 0).all(-1) | (per_channel == 1 / 0.75).all(-1)).all()
     frac = (per_channel == 0).all(-1).mean()

@@ -50,7 +50,8 @@ def test_kaiming_uniform_bounds_and_spread():
 
 
 def test_kaiming_normal_std_for_conv_weight():
-    w = init.kaiming_normal_(ag.zeros(64, 32, 3, 3), nonlinearity="relu")
+    # 73,728 samples: rtol 0.03 is 11 standard errors of the sample std
+    w = init.kaiming_normal_(ag.zeros(256, 32, 3, 3), nonlinearity="relu")
     np.testing.assert_allclose(w.data.std(), math.sqrt(2 / (32 * 9)), rtol=0.03)
     assert abs(w.data.mean()) < 0.01
 
@@ -67,7 +68,7 @@ def test_xavier_statistics_on_a_big_tensor():
 
 
 def test_uniform_normal_constant():
-    t = init.uniform_(ag.zeros(10000), -2.0, 3.0)
+    t = init.uniform_(ag.zeros(100000), -2.0, 3.0)  # mean within 11 standard errors
     assert t.data.min() >= -2 and t.data.max() < 3 and abs(t.data.mean() - 0.5) < 0.05
     n = init.normal_(ag.zeros(20000), mean=1.0, std=0.5)
     assert abs(n.data.mean() - 1.0) < 0.02 and abs(n.data.std() - 0.5) < 0.02

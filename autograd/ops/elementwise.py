@@ -651,4 +651,36 @@ def cast(x, dtype):
     return Cast.apply(x, dtype)
 
 
+
+# ------------------------------------------------------- NumPy < 2 support
+def _numpy_keeps_dtype_for_python_scalars():
+    """NumPy >= 2 (NEP 50) never lets a Python scalar widen an array.  NumPy
+    1.x does, in two cases: a 0-d array counts as a scalar itself (0-d
+    float32 * 0.5 is float64 there: every scalar loss would silently become
+    float64), and a value out of the array's range widens any array."""
+    return (np.zeros((), np.float32) * 0.5).dtype == np.float32
+
+
+def _keep_operand_dtype(forward):
+    """Wrap an op's forward so its result keeps the dtype of its first array
+    operand when NumPy 1.x widened it within the same kind, which is what
+    NumPy 2 computes by itself (the callers have already applied PyTorch's
+    promotion, so any such widening came from a Python scalar)."""
+    def keep(ctx, *args):
+        out = forward(ctx, *args)
+        for x in args:
+            if isinstance(x, (np.ndarray, np.generic)):
+                if out.dtype != x.dtype and out.dtype.kind == x.dtype.kind:
+                    out = out.astype(x.dtype)
+                return out
+        return out
+    return staticmethod(keep)
+
+
+if not _numpy_keeps_dtype_for_python_scalars():  # only on NumPy 1.x: no cost on 2.x
+    for _op in (Add, Sub, Mul, Div, PowScalar, Pow, Sigmoid, Relu, LeakyRelu, Elu,
+                Softplus, Clamp):
+        _op.forward = _keep_operand_dtype(_op.forward)
+
+
 from .movement import Expand  # noqa: E402
