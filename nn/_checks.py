@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from autograd.errors import ArgumentError
+from autograd.tensor import Tensor
 
 
 def not_tensor(where, arg, position, value):
@@ -22,6 +23,17 @@ def not_tensor(where, arg, position, value):
     plus how to make one."""
     return TypeError(f"{where}: argument {arg!r} (position {position}) must be Tensor, not "
                      f"{type(value).__name__}; wrap data with autograd.tensor(...)")
+
+
+def check_layer_tensors(where, input, weight, bias):
+    """The (input, weight, bias) of a functional layer (linear, conv2d,
+    maxout) must be tensors; bias may be None."""
+    if not isinstance(input, Tensor):
+        raise not_tensor(where, "input", 1, input)
+    if not isinstance(weight, Tensor):
+        raise not_tensor(where, "weight", 2, weight)
+    if bias is not None and not isinstance(bias, Tensor):
+        raise not_tensor(where, "bias", 3, bias)
 
 
 def size_arg(value, arg, where, minimum=0):

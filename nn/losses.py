@@ -111,13 +111,13 @@ def _check_broadcast_weight(weight, input, fn, name):
         ok = False
     if not ok:
         raise ArgumentError(f"{fn}: {name} of shape {shape} cannot be broadcast to the "
-                         f"input's shape {input.shape}")
+                            f"input's shape {input.shape}")
 
 
 def _same_shape(input, target, fn):
     if input.shape != _shape_of(target):
         raise ArgumentError(f"{fn}: target shape {_shape_of(target)} must equal the input's "
-                         f"shape {input.shape}")
+                            f"shape {input.shape}")
 
 
 def _position(index):
@@ -150,8 +150,8 @@ def _class_targets(input, target, ignore_index, fn):
                 f"would, but an integer dtype ({arr.dtype}); probabilities must be "
                 f"floating-point, class indices must have shape {want}")
         raise ArgumentError(f"{fn}: input of shape {input.shape} ({n_classes} classes) needs "
-                         f"class-index targets of shape {want}, got target of shape "
-                         f"{arr.shape}")
+                            f"class-index targets of shape {want}, got target of shape "
+                            f"{arr.shape}")
     if not arr.size:
         return arr, False
     # One reduction checks both ends: seen as unsigned, negatives are huge.
@@ -187,7 +187,7 @@ def _class_weight(weight, input, fn):
     w = _float_operand(weight, input, fn, "weight")
     if _shape_of(w) != (input.shape[1],):
         raise ArgumentError(f"{fn}: weight must have one entry per class, shape "
-                         f"({input.shape[1]},), got shape {_shape_of(w)}")
+                            f"({input.shape[1]},), got shape {_shape_of(w)}")
     return w if isinstance(w, Tensor) else Tensor(w)
 
 
@@ -353,7 +353,7 @@ def _difference(input, target, fn):
             np.broadcast_shapes(input.shape, tshape)
         except ValueError:
             raise ArgumentError(f"{fn}: input of shape {input.shape} and target of shape "
-                             f"{tshape} cannot be broadcast together") from None
+                                f"{tshape} cannot be broadcast together") from None
         # PyTorch warns too: (N, 1) against (N,) silently makes an (N, N) loss.
         warnings.warn(f"{fn}: target shape {tshape} differs from input shape "
                       f"{input.shape}; they will be broadcast, which is rarely intended",
@@ -388,8 +388,8 @@ def _check_unit_interval(values, fn, name, hint):
     if not inside.all():
         where = np.argwhere(~inside)[0] if values.ndim else ()
         raise ArgumentError(f"{fn}: {name} must hold probabilities in [0, 1], found "
-                         f"{values[tuple(where)]} at position "
-                         f"{_position(where) if values.ndim else '()'}{hint}")
+                            f"{values[tuple(where)]} at position "
+                            f"{_position(where) if values.ndim else '()'}{hint}")
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,

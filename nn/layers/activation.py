@@ -20,7 +20,7 @@ import autograd as ag
 from autograd import Tensor
 
 from autograd.errors import ArgumentError, DTypeError
-from .._checks import dim_arg, not_tensor, real_arg, size_arg
+from .._checks import check_layer_tensors, dim_arg, not_tensor, real_arg, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
@@ -147,19 +147,15 @@ def maxout(input, weight, bias, pieces):
     One matmul computes every piece; ``amax`` over the pieces axis picks the
     max (a tie splits the gradient equally)."""
     fn = "maxout"
-    input = _tensor(input, fn)
-    if not isinstance(weight, Tensor):
-        raise not_tensor(fn, "weight", 2, weight)
-    if bias is not None and not isinstance(bias, Tensor):
-        raise not_tensor(fn, "bias", 3, bias)
+    check_layer_tensors(fn, input, weight, bias)
     pieces = size_arg(pieces, "pieces", fn, 1)
     if weight.ndim != 2 or weight.shape[0] % pieces:
         raise ArgumentError(f"{fn}: weight must be 2-D with a multiple of pieces={pieces} rows, "
-                         f"got shape {weight.shape}")
+                            f"got shape {weight.shape}")
     rows = weight.shape[0]
     if input.shape[-1:] != weight.shape[1:]:
         raise ArgumentError(f"{fn}: expected input (*, {weight.shape[1]}) for weight of shape "
-                         f"{weight.shape}, got {input.shape}")
+                            f"{weight.shape}, got {input.shape}")
     if bias is not None and bias.shape != (rows,):
         raise ArgumentError(f"{fn}: bias must have shape ({rows},), got {bias.shape}")
     if input.dtype != weight.dtype:
@@ -309,7 +305,7 @@ class Flatten(Module):
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
         return ArgumentError(f"{where} cannot flatten dims {self.start_dim}..{self.end_dim} of "
-                          f"a {x.ndim}-d input of shape {x.shape}")
+                             f"a {x.ndim}-d input of shape {x.shape}")
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
@@ -358,7 +354,7 @@ class Maxout(Module):
             if not isinstance(input, Tensor):
                 raise not_tensor(where, "input", 1, input)
             raise ArgumentError(f"{where} expected input (*, {self.in_features}), got "
-                             f"{input.shape}")
+                                f"{input.shape}")
         return maxout(input, self.weight, self.bias, self.pieces)
 
     def extra_repr(self):

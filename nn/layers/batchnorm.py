@@ -65,13 +65,13 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, training):
             raise not_tensor(fn, arg, position, t)
         if t.shape != (c,):
             raise ArgumentError(f"{fn}: {arg} must have shape ({c},) for input of shape "
-                             f"{input.shape} ({c} channels), got {t.shape}")
+                                f"{input.shape} ({c} channels), got {t.shape}")
         if t.dtype != input.dtype:
             raise DTypeError(f"{fn}: input dtype {input.dtype} does not match {arg} dtype "
                              f"{t.dtype}; cast the input or the model (model.to(...))")
     if training and input.numel() // max(c, 1) < 2:
         raise ArgumentError(f"{fn}: training needs more than one value per channel, got input "
-                         f"of shape {input.shape}")
+                            f"of shape {input.shape}")
     if not training and (running_mean is None or running_var is None):
         raise ArgumentError(f"{fn}: evaluation needs running_mean and running_var")
 
@@ -130,7 +130,7 @@ class _BatchNorm(Module):
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
         return ArgumentError(f"{where} expected input "
-                          f"{self._layout.format(C=self.num_features)}, got {x.shape}")
+                             f"{self._layout.format(C=self.num_features)}, got {x.shape}")
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

@@ -19,7 +19,7 @@ from autograd import Tensor
 from autograd.ops.window import unfold
 
 from autograd.errors import ArgumentError, DTypeError
-from .._checks import not_tensor, size_arg
+from .._checks import check_layer_tensors, not_tensor, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
@@ -32,22 +32,17 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """``torch.nn.functional.conv2d``: input (N, C, H, W) or (C, H, W),
     weight (O, C/groups, KH, KW); ``padding`` an int, a pair, ``'valid'``
     (none) or ``'same'`` (output size = input size; stride must be 1)."""
-    if not isinstance(input, Tensor):
-        raise not_tensor("conv2d", "input", 1, input)
-    if not isinstance(weight, Tensor):
-        raise not_tensor("conv2d", "weight", 2, weight)
-    if bias is not None and not isinstance(bias, Tensor):
-        raise not_tensor("conv2d", "bias", 3, bias)
+    check_layer_tensors("conv2d", input, weight, bias)
     stride = pair(stride, "stride", "conv2d", 1)
     dilation = pair(dilation, "dilation", "conv2d", 1)
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
         raise ArgumentError(f"conv2d: groups must be a positive int, got {groups!r}")
     if input.ndim not in (3, 4):
         raise ArgumentError(f"conv2d: expected 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
-                         f"shape {input.shape}")
+                            f"shape {input.shape}")
     if weight.ndim != 4:
         raise ArgumentError(f"conv2d: weight must be (out_channels, in_channels/groups, kH, "
-                         f"kW), got shape {weight.shape}")
+                            f"kW), got shape {weight.shape}")
     pads = _padding_amounts(padding, weight.shape[2:], stride, dilation, "conv2d")
     unbatched = input.ndim == 3
     if unbatched:
@@ -64,10 +59,10 @@ def _padding_amounts(padding, kernel, stride, dilation, where):
             return (0, 0, 0, 0)
         if padding != "same":
             raise ArgumentError(f"{where}: invalid padding string {padding!r}; use 'same', "
-                             "'valid', an int or a pair of ints")
+                                "'valid', an int or a pair of ints")
         if stride != (1, 1):
             raise ArgumentError(f"{where}: padding='same' is not supported for strided "
-                             f"convolutions (stride={stride}); pad explicitly instead")
+                                f"convolutions (stride={stride}); pad explicitly instead")
         total_h, total_w = dilation[0] * (kernel[0] - 1), dilation[1] * (kernel[1] - 1)
         return (total_h // 2, total_h - total_h // 2, total_w // 2, total_w - total_w // 2)
     ph, pw = pair(padding, "padding", where, 0)
@@ -108,16 +103,16 @@ def _check_conv(x, weight, bias, pads, dilation, groups):
     o, cg, kh, kw = weight.shape
     if o % groups:
         raise ArgumentError(f"conv2d: groups={groups} must divide out_channels={o} (weight "
-                         f"shape {weight.shape})")
+                            f"shape {weight.shape})")
     if x.shape[1] != cg * groups:
         raise ArgumentError(f"conv2d: expected input (N, {cg * groups}, H, W) for weight of "
-                         f"shape {weight.shape} and groups={groups}, got {x.shape}")
+                            f"shape {weight.shape} and groups={groups}, got {x.shape}")
     if bias is not None and bias.shape != (o,):
         raise ArgumentError(f"conv2d: bias must have shape ({o},), got {bias.shape}")
     padded = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
     if dilation[0] * (kh - 1) + 1 > padded[0] or dilation[1] * (kw - 1) + 1 > padded[1]:
         raise ArgumentError(f"conv2d: kernel {(kh, kw)} (dilation {dilation}) is larger than "
-                         f"the padded input {padded} (input shape {x.shape})")
+                            f"the padded input {padded} (input shape {x.shape})")
     if x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
         name, other = ("input", x) if x.dtype != weight.dtype else ("bias", bias)
         raise DTypeError(f"conv2d: {name} dtype {other.dtype} does not match weight dtype "
@@ -172,7 +167,7 @@ class Conv2d(Module):
         if not isinstance(x, Tensor):
             return not_tensor(where, "input", 1, x)
         return ArgumentError(f"{where} expected input (N, {self.in_channels}, H, W), got "
-                          f"{x.shape} (an unbatched ({self.in_channels}, H, W) input works too)")
+                             f"{x.shape} (an unbatched ({self.in_channels}, H, W) input works too)")
 
     def _describe(self):
         return f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size})"

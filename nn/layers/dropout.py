@@ -67,7 +67,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     x = _tensor(input, "dropout2d")
     if x.ndim not in (3, 4):
         raise ArgumentError(f"dropout2d: expected input (N, C, H, W) or (C, H, W), got shape "
-                         f"{x.shape}; use dropout for element-wise dropout")
+                            f"{x.shape}; use dropout for element-wise dropout")
     if not training or p == 0.0:
         return x
     mask_shape = x.shape[:-2] + (1, 1)

@@ -6,7 +6,7 @@ from autograd import Tensor
 from autograd.ops.matmul import MatMulBT
 
 from autograd.errors import ArgumentError, DTypeError
-from .._checks import not_tensor, size_arg
+from .._checks import check_layer_tensors, not_tensor, size_arg
 from ..init import kaiming_uniform_, uniform_
 from ..module import Module
 from ..parameter import Parameter
@@ -18,12 +18,7 @@ def linear(input, weight, bias=None):
     Input, weight and bias must be Tensors of one dtype (PyTorch refuses
     mixed dtypes too: a float64 batch through a float32 layer would
     otherwise come out float64 and make the whole model silently slower)."""
-    if not isinstance(input, Tensor):
-        raise not_tensor("linear", "input", 1, input)
-    if not isinstance(weight, Tensor):
-        raise not_tensor("linear", "weight", 2, weight)
-    if bias is not None and not isinstance(bias, Tensor):
-        raise not_tensor("linear", "bias", 3, bias)
+    check_layer_tensors("linear", input, weight, bias)
     if (input.shape[-1:] != weight.shape[-1:] or weight.ndim != 2
             or (bias is not None and bias.shape != weight.shape[:1])):
         raise _shape_error(input, weight, bias)
@@ -44,13 +39,13 @@ def _affine(input, weight, bias):
 def _shape_error(input, weight, bias):
     if weight.ndim != 2:
         return ArgumentError(f"linear: weight must be 2-D (out_features, in_features), got "
-                          f"shape {weight.shape}")
+                             f"shape {weight.shape}")
     if bias is not None and bias.shape != weight.shape[:1]:
         return ArgumentError(f"linear: bias must have shape ({weight.shape[0]},) for weight of "
-                          f"shape {weight.shape}, got {bias.shape}")
+                             f"shape {weight.shape}, got {bias.shape}")
     return ArgumentError(f"linear: input has {input.shape[-1] if input.ndim else 0} features "
-                      f"(shape {input.shape}), weight expects {weight.shape[1]} "
-                      f"(weight shape {weight.shape}); expected input (*, {weight.shape[1]})")
+                         f"(shape {input.shape}), weight expects {weight.shape[1]} "
+                         f"(weight shape {weight.shape}); expected input (*, {weight.shape[1]})")
 
 
 def _dtype_error(where, input, weight, bias):

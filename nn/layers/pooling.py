@@ -40,7 +40,7 @@ def _check_pool_input(x, k, p, d, name):
     for size, kk, pp, dd in ((h, k[0], p[0], d[0]), (w, k[1], p[1], d[1])):
         if dd * (kk - 1) + 1 > size + 2 * pp:
             raise ArgumentError(f"{name}: kernel {k} is larger than the padded input "
-                             f"{(h + 2 * p[0], w + 2 * p[1])} (input shape {x.shape})")
+                                f"{(h + 2 * p[0], w + 2 * p[1])} (input shape {x.shape})")
 
 
 def _windows(x, k, s, p, d, pad_value, name):
