@@ -436,3 +436,13 @@ def test_against_pytorch_activations():
         (a * ag.tensor(weights)).sum().backward()
         (b * torch.tensor(weights)).sum().backward()
         np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_gelu_of_a_zero_dim_tensor():
+    """np.frompyfunc returns a Python float for 0-d input; GELU must still
+    give a 0-d tensor of the input's dtype and its gradient."""
+    x = ag.tensor(np.array(0.5), requires_grad=True)
+    y = A.gelu(x)
+    assert y.shape == () and y.dtype == np.float64
+    assert y.item() == pytest.approx(0.5 * 0.5 * (1 + math.erf(0.5 / math.sqrt(2))), rel=1e-12)
+    assert ag.gradcheck(A.gelu, (x,))

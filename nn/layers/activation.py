@@ -121,7 +121,7 @@ class _Erf(ag.Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return _Erf._vec(x).astype(x.dtype)
+        return np.asarray(_Erf._vec(x), dtype=x.dtype)  # a 0-d input gives a Python float
 
     @staticmethod
     def backward(ctx, grad):
