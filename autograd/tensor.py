@@ -454,7 +454,13 @@ class Tensor:
         return _wrap(np.isfinite(self._data))
 
     def sign(self):
-        return _wrap(np.sign(self._data))
+        """-1, 0 or 1 (no gradient: the slope is 0 wherever it exists).  NaN
+        gives 0, as in PyTorch (NumPy would give NaN)."""
+        d = self._data
+        out = np.sign(d)
+        if d.dtype.kind == "f":
+            np.copyto(out, 0, where=np.isnan(d))
+        return _wrap(out)
 
     def argmax(self, dim=None, keepdim=False, axis=None, keepdims=False):
         return _ops.reduce.argmax(self, _dim_arg(dim, axis, "argmax"), _keep_arg(keepdim, keepdims))

@@ -605,3 +605,9 @@ def test_clip_grad_norm_inf_sees_nan_in_any_gradient():
     total = nn.utils.clip_grad_norm_([a, b], 1.0, norm_type=inf)
     assert np.isnan(total.item())
     assert np.isnan(a.grad.detach().numpy()).all() and np.isnan(b.grad.detach().numpy()).all()  # as PyTorch
+
+
+def test_sign_of_nan_is_zero_as_in_pytorch():
+    s = ag.tensor([nan, -2.0, 0.0, 3.0]).sign()
+    np.testing.assert_array_equal(s.data, [0.0, -1.0, 0.0, 1.0])
+    assert s.dtype == np.float32
