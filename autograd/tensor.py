@@ -21,6 +21,7 @@ import weakref
 import numpy as np
 
 from . import dtypes as _dt
+from .errors import ArgumentError, DTypeError, ShapeError
 
 _new = object.__new__
 
@@ -116,10 +117,10 @@ class Tensor:
                 f"made by {self._grad_fn.name()}. Use .detach() for a tensor that does "
                 "not require grad.")
         if flag and self._data.dtype.kind == "c":
-            raise TypeError(_COMPLEX_REFUSAL.format(what=f"a {self._data.dtype} tensor "
+            raise DTypeError(_COMPLEX_REFUSAL.format(what=f"a {self._data.dtype} tensor "
                                                     "cannot require grad"))
         if flag and self._data.dtype.kind != "f":
-            raise TypeError(
+            raise DTypeError(
                 f"only floating-point tensors can require grad, got dtype "
                 f"{self._data.dtype}; convert first, e.g. x.float() or x.double()")
         self._rg = flag
@@ -198,8 +199,8 @@ class Tensor:
 
     def item(self):
         if self._data.size != 1:
-            raise ValueError(f"item(): only one-element tensors can be converted to a "
-                             f"Python number, got shape {self._data.shape}")
+            raise ArgumentError(f"item(): only one-element tensors can be converted to a "
+                                f"Python number, got shape {self._data.shape}")
         return self._data.item()
 
     def tolist(self):
@@ -604,7 +605,7 @@ class Tensor:
 
     def t(self):
         if self._data.ndim > 2:
-            raise ValueError(f"t(): expects a tensor with at most 2 dims, got shape {self.shape}")
+            raise ShapeError(f"t(): expects a tensor with at most 2 dims, got shape {self.shape}")
         return self.T
 
     def squeeze(self, dim=None, axis=None):

@@ -8,6 +8,7 @@ that saved the old value see the bumped version and refuse to run.
 """
 import numpy as np
 
+from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, _wrap
@@ -54,7 +55,7 @@ def _rebase(t, result, label):
     inverse-shaped result.  The view itself then regenerates its history
     from the base's (see `autograd.tensor._View`)."""
     if result.shape != t.shape:
-        raise ValueError(f"{label}: the result has shape {result.shape} but the tensor being "
+        raise ShapeError(f"{label}: the result has shape {result.shape} but the tensor being "
                          f"updated has shape {t.shape}; in-place ops cannot change a shape")
     if result.dtype != t.dtype:
         result = ew.cast(result, t.dtype)

@@ -8,6 +8,7 @@ of a batch of them summed afterwards.
 """
 import numpy as np
 
+from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor, _wrap
 from .movement import Expand, reshape, unsqueeze, squeeze
@@ -73,14 +74,14 @@ def matmul(a, b):
     if a.ndim == 2 and b.ndim == 2 and sa[1] == sb[0] and a.dtype == b.dtype:
         return MatMul.apply(a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul (@): both operands need at least 1 dimension, got shapes "
+        raise ShapeError(f"matmul (@): both operands need at least 1 dimension, got shapes "
                          f"{sa} @ {sb}")
     if a.dtype != b.dtype:
         a, b = _align_dtypes(a, b)
     ka = sa[-1]
     kb = sb[0] if b.ndim == 1 else sb[-2]
     if ka != kb:
-        raise ValueError(f"matmul (@): shapes {sa} @ {sb} do not match: {ka} columns on the "
+        raise ShapeError(f"matmul (@): shapes {sa} @ {sb} do not match: {ka} columns on the "
                          f"left, {kb} rows on the right")
     a1, b1 = a.ndim == 1, b.ndim == 1
     if a1:
@@ -94,7 +95,7 @@ def matmul(a, b):
         try:
             batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
         except ValueError:
-            raise ValueError(f"matmul (@): batch dimensions of {sa} @ {sb} cannot be "
+            raise ShapeError(f"matmul (@): batch dimensions of {sa} @ {sb} cannot be "
                              "broadcast together") from None
         if a.shape[:-2] != batch:
             a = Expand.apply(a, batch + a.shape[-2:])

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._args import dim_arg, distinct_dims, int_arg, size_arg
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..function import Function
 from ..tensor import Tensor, _wrap, make_view
 
@@ -391,7 +391,7 @@ class Cat(Function):
 def _as_tensor_list(tensors, op):
     tensors = list(tensors)
     if not tensors:
-        raise ValueError(f"{op}: expected a non-empty sequence of tensors")
+        raise ArgumentError(f"{op}: expected a non-empty sequence of tensors")
     out = [t if isinstance(t, Tensor) else _wrap(_dt.infer_array(t)) for t in tensors]
     dt = out[0].dtype
     for t in out[1:]:
@@ -482,10 +482,10 @@ def pad(x, pad, mode="constant", value=0.0):
         raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
     pad = tuple(int_arg(p, "pad", "pad") for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: expected an even number of at most {2 * x.ndim} values "
-                         f"for a tensor of shape {x.shape}, got {pad}")
+        raise ArgumentError(f"pad: expected an even number of at most {2 * x.ndim} values "
+                            f"for a tensor of shape {x.shape}, got {pad}")
     if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative padding {pad} is not supported")
+        raise ArgumentError(f"pad: negative padding {pad} is not supported")
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])

@@ -12,7 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._args import dim_arg, dims_arg as _axes
-from ..errors import DTypeError
+from ..errors import ArgumentError, DTypeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _wrap
@@ -85,7 +85,7 @@ def mean(x, dim=None, keepdim=False):
         raise DTypeError(f"mean: needs a floating-point tensor, got dtype {x.dtype}; "
                         "convert with .float() first")
     if x._data.size == 0:
-        raise ValueError(f"mean: cannot average an empty tensor of shape {x.shape}")
+        raise ArgumentError(f"mean: cannot average an empty tensor of shape {x.shape}")
     return Mean.run(x, dim, keepdim, "mean")
 
 
@@ -168,7 +168,7 @@ class MinDim(_PickAlong):
 
 def _reduce_extreme(x, dim, keepdim, op, full, argfn):
     if x._data.size == 0:
-        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
+        raise ArgumentError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
     if dim is None:
         return full.run(x, None, keepdim, op)
     if isinstance(dim, (tuple, list)):
@@ -291,8 +291,8 @@ def var(x, dim=None, correction=1, keepdim=False, _op="var", _stacklevel=3):
     real number); too large a correction warns, as PyTorch does, since the
     result is then inf or NaN."""
     if x.dtype.kind != "f":
-        raise TypeError(f"{_op}: needs a floating-point tensor, got dtype {x.dtype}; "
-                        "convert with .float() first")
+        raise DTypeError(f"{_op}: needs a floating-point tensor, got dtype {x.dtype}; "
+                         "convert with .float() first")
     _check_correction(correction, _op)
     ax = _axes(dim, x.ndim, _op)
     n = _count(x.shape, ax)
@@ -318,12 +318,12 @@ def _norm_order(p, dim):
     if isinstance(p, str):
         if p == "fro":
             if isinstance(dim, (tuple, list)) and len(dim) > 2:
-                raise ValueError(f"norm: p='fro' takes at most 2 dims, got dim={dim}")
+                raise ArgumentError(f"norm: p='fro' takes at most 2 dims, got dim={dim}")
             return 2.0
         if p == "nuc":
             raise NotImplementedError(f"norm: p='nuc' (nuclear norm) is not supported; "
                                       f"p may be {_ORDERS}")
-        raise ValueError(f"norm: p={p!r} is not a valid order; p may be {_ORDERS}")
+        raise ArgumentError(f"norm: p={p!r} is not a valid order; p may be {_ORDERS}")
     if not isinstance(p, (int, float, np.integer, np.floating)):
         raise TypeError(f"norm: p must be {_ORDERS}, got {type(p).__name__} {p!r}")
     return float(p)
@@ -398,12 +398,12 @@ def norm(x, p=2, dim=None, keepdim=False):
     """``torch.norm``'s vector norms: see `Norm` and `_norm_order`."""
     p = _norm_order(p, dim)
     if x.dtype.kind != "f":
-        raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.dtype}; "
-                        "convert with .float() first")
+        raise DTypeError(f"norm: needs a floating-point tensor, got dtype {x.dtype}; "
+                         "convert with .float() first")
     ax = _axes(dim, x.ndim, "norm")
     if (p < 0 or p == np.inf) and any(x.shape[a] == 0 for a in ax):
-        raise ValueError(f"norm: the p={p} norm of an empty slice is undefined (no identity); "
-                         f"input shape {x.shape}, dim={dim}")
+        raise ArgumentError(f"norm: the p={p} norm of an empty slice is undefined (no identity); "
+                            f"input shape {x.shape}, dim={dim}")
     return Norm.apply(x, p, ax, keepdim)
 
 
