@@ -62,6 +62,8 @@ def infer_array(data, dtype=None):
     if dtype is None:
         if arr.dtype == np.float64:
             arr = arr.astype(np.float32)  # Python floats default to float32
+        elif arr.dtype == np.complex128:
+            arr = arr.astype(np.complex64)  # ... and Python complex to complex64
         elif arr.dtype.kind == "i" and arr.dtype != np.int64:
             arr = arr.astype(np.int64)
         elif arr.dtype.kind not in "fiubc":

@@ -284,38 +284,38 @@ class Tensor:
 
     # -------------------------------------------------------------- dtypes
     def astype(self, dtype):
-        return _ops.elementwise.cast(self, dtype)
+        return _ops.elementwise.cast_explicit(self, dtype)
 
     def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
         """PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device,
         dtype)``, ``to(other_tensor)`` and the keywords.  The only device is
         the CPU; ``copy=True`` always returns a new tensor."""
         target = _a.to_dtype_arg(args, dtype, device)
-        out = self if target is None else _ops.elementwise.cast(self, target)
+        out = self if target is None else _ops.elementwise.cast_explicit(self, target)
         if copy and out is self:
             out = _mv.clone(self)
         return out
 
     def type(self, dtype):
-        return _ops.elementwise.cast(self, dtype)
+        return _ops.elementwise.cast_explicit(self, dtype)
 
     def float(self):
-        return _ops.elementwise.cast(self, np.float32)
+        return _ops.elementwise.cast_explicit(self, np.float32)
 
     def double(self):
-        return _ops.elementwise.cast(self, np.float64)
+        return _ops.elementwise.cast_explicit(self, np.float64)
 
     def half(self):
-        return _ops.elementwise.cast(self, np.float16)
+        return _ops.elementwise.cast_explicit(self, np.float16)
 
     def long(self):
-        return _ops.elementwise.cast(self, np.int64)
+        return _ops.elementwise.cast_explicit(self, np.int64)
 
     def int(self):
-        return _ops.elementwise.cast(self, np.int32)
+        return _ops.elementwise.cast_explicit(self, np.int32)
 
     def bool(self):
-        return _ops.elementwise.cast(self, np.bool_)
+        return _ops.elementwise.cast_explicit(self, np.bool_)
 
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
@@ -434,13 +434,22 @@ class Tensor:
                      else np.invert(self._data))
 
     def __and__(self, other):
-        return _ew.compare(np.logical_and, self, other)
+        return _ew.bitwise(np.bitwise_and, self, other)
+
+    def __rand__(self, other):
+        return _ew.bitwise(np.bitwise_and, other, self)
 
     def __or__(self, other):
-        return _ew.compare(np.logical_or, self, other)
+        return _ew.bitwise(np.bitwise_or, self, other)
+
+    def __ror__(self, other):
+        return _ew.bitwise(np.bitwise_or, other, self)
 
     def __xor__(self, other):
-        return _ew.compare(np.logical_xor, self, other)
+        return _ew.bitwise(np.bitwise_xor, self, other)
+
+    def __rxor__(self, other):
+        return _ew.bitwise(np.bitwise_xor, other, self)
 
     def any(self):
         return _wrap(np.asarray(self._data.any()))
@@ -458,6 +467,9 @@ class Tensor:
         """-1, 0 or 1 (no gradient: the slope is 0 wherever it exists).  NaN
         gives 0, as in PyTorch (NumPy would give NaN)."""
         d = self._data
+        if d.dtype.kind == "c":
+            raise DTypeError(f"sign: not defined for complex tensors (got dtype {d.dtype}); "
+                             "z / z.abs() is the complex sign")
         out = np.sign(d)
         if d.dtype.kind == "f":
             np.copyto(out, 0, where=np.isnan(d))

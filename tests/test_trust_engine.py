@@ -161,3 +161,56 @@ def test_assigning_another_tensors_data_keeps_this_tensor_updatable():
     a.add_(1.0)
     np.testing.assert_array_equal(a.data, [2.0, 2.0, 2.0])
     np.testing.assert_array_equal(b.data, [1.0, 1.0, 1.0])
+
+
+# ------------------------------------------- complex values (no gradients)
+def test_python_complex_data_defaults_to_complex64_as_python_floats_to_float32():
+    assert ag.tensor([1 + 2j]).dtype == np.complex64
+    assert ag.tensor(1j).dtype == np.complex64
+    assert ag.tensor(np.array([1j])).dtype == np.complex128  # NumPy data keeps its dtype
+    assert ag.tensor([3 + 4j]).abs().dtype == np.float32
+
+
+@pytest.mark.parametrize("op,ref", [("exp", np.exp), ("log", np.log), ("sqrt", np.sqrt),
+                                    ("sin", np.sin), ("cos", np.cos), ("tanh", np.tanh)])
+def test_complex_functions_keep_the_imaginary_part(op, ref):
+    z = np.array([1j, -1 + 0j, 0.5 - 2j], dtype=np.complex64)
+    out = getattr(ag.tensor(z), op)()
+    assert out.dtype == np.complex64
+    np.testing.assert_allclose(out.data, ref(z), rtol=1e-5)
+
+
+@pytest.mark.parametrize("call", [
+    lambda z: z.sigmoid(), lambda z: z.relu(), lambda z: z.leaky_relu(),
+    lambda z: z.softplus(), lambda z: z.softmax(0), lambda z: z.log_softmax(0),
+    lambda z: z.logsumexp(0), lambda z: z.max(), lambda z: z.amax(), lambda z: z.argmax(),
+    lambda z: z.argmin(), lambda z: z.min(dim=0), lambda z: z < z, lambda z: z >= 1.0,
+    lambda z: z.sign(), lambda z: z.elu()],
+    ids=["sigmoid", "relu", "leaky_relu", "softplus", "softmax", "log_softmax", "logsumexp",
+         "max", "amax", "argmax", "argmin", "min-dim", "lt", "ge", "sign", "elu"])
+def test_ops_without_a_complex_meaning_refuse_instead_of_dropping_the_imaginary_part(call):
+    z = ag.tensor([1j, 2 + 0j])
+    with pytest.raises(TypeError, match="complex"):
+        call(z)
+
+
+def test_an_explicit_real_conversion_keeps_the_real_part_with_a_warning():
+    with pytest.warns(UserWarning, match="imaginary"):
+        r = ag.tensor([1 + 2j, -3j]).float()
+    np.testing.assert_array_equal(r.data, [1.0, 0.0])
+    assert r.dtype == np.float32
+
+
+# ------------------------------------------------------------ bitwise ops
+def test_and_or_xor_are_bitwise_on_integers_and_logical_on_bools():
+    i = ag.tensor([6, 1, 3])
+    b = ag.tensor([True, False, True])
+    np.testing.assert_array_equal((i & 3).data, [2, 1, 3])
+    np.testing.assert_array_equal((i | 4).data, [6, 5, 7])
+    np.testing.assert_array_equal((i ^ i).data, [0, 0, 0])
+    assert (i & 3).dtype == np.int64 and (i ^ i).dtype == np.int64
+    assert (i & b).dtype == np.int64
+    np.testing.assert_array_equal((b & b).data, [True, False, True])
+    np.testing.assert_array_equal((3 & i).data, [2, 1, 3])
+    with pytest.raises(TypeError, match="integer and bool"):
+        ag.ones(2) & ag.ones(2)

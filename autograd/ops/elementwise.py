@@ -6,10 +6,12 @@ backward below can assume ``grad.shape == input.shape``.  Python scalars
 pass straight to NumPy, which treats them as "weak" and keeps the tensor's
 dtype (float32 stays float32; float64 keeps full precision).
 """
+import warnings
+
 import numpy as np
 
 from .. import dtypes as _dt
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _COMPLEX_REFUSAL, Tensor, _wrap
@@ -53,15 +55,34 @@ def binary(fn, a, b):
 
 
 def unary(fn, x):
-    """Float-valued unary ops turn integer input into float32 (PyTorch)."""
-    if x._data.dtype.kind != "f" and fn._float_only:
-        x = cast(x, _dt.DEFAULT_FLOAT)
+    """Float-valued unary ops turn integer input into float32 (PyTorch);
+    complex input runs only through ops whose NumPy forward is the complex
+    function (exp, log, sqrt, sin, cos, tanh, abs)."""
+    kind = x._data.dtype.kind
+    if kind != "f":
+        if kind == "c":
+            if not fn._complex_ok:
+                _refuse_complex_input(fn.__name__.lower(), x)
+        elif fn._float_only:
+            x = cast(x, _dt.DEFAULT_FLOAT)
     return fn.apply(x)
+
+
+def _refuse_complex_input(op, x):
+    raise DTypeError(f"{op}: not defined for complex tensors (got dtype {x._data.dtype}); "
+                     "chainrule computes complex values only with exp, log, sqrt, sin, cos, "
+                     "tanh, abs and arithmetic")
+
+
+_ORDERING = (np.less, np.less_equal, np.greater, np.greater_equal)
 
 
 def compare(ufunc, a, b):
     """Comparisons and logical ops: NumPy result, never differentiable."""
     da, db = compare_arrays(a, b)
+    if ufunc in _ORDERING and "c" in (np.asarray(da).dtype.kind, np.asarray(db).dtype.kind):
+        raise DTypeError(f"{ufunc.__name__}: complex numbers have no order; compare .abs() "
+                         "or the real part instead")
     try:
         return _wrap(np.asarray(ufunc(da, db)))
     except ValueError:
@@ -69,10 +90,24 @@ def compare(ufunc, a, b):
                          "cannot be broadcast together") from None
 
 
+def bitwise(ufunc, a, b):
+    """``&``, ``|``, ``^``: bitwise on integers, logical on bools (the same
+    thing for one bit), as in PyTorch; floats and complex have no bits to
+    combine, so they are refused.  Never differentiable; an integer meeting
+    a bool gives the integer dtype."""
+    for v in (a, b):
+        kind = v._data.dtype.kind if isinstance(v, Tensor) else np.asarray(v).dtype.kind
+        if kind in "fc":
+            raise DTypeError(f"{ufunc.__name__}: defined for integer and bool tensors only, "
+                             f"got a {'floating-point' if kind == 'f' else 'complex'} operand")
+    return compare(ufunc, a, b)
+
+
 class _Elementwise(Function):
     __slots__ = ()
     _symbol = None
     _float_only = True
+    _complex_ok = False  # NumPy's forward is the complex function, too
     _true_division = False  # integer operands give float32 (Div)
     _refuses_bool = False  # bool operands are an error (Sub, as in PyTorch)
 
@@ -231,6 +266,7 @@ def log(x):
 # ---------------------------------------------------------- unary math
 class Exp(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_output = True
 
     @staticmethod
@@ -245,6 +281,7 @@ class Exp(_Elementwise):
 
 class Log(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_inputs = (0,)
 
     @staticmethod
@@ -259,6 +296,7 @@ class Log(_Elementwise):
 
 class Sqrt(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_output = True
 
     @staticmethod
@@ -273,6 +311,7 @@ class Sqrt(_Elementwise):
 
 class Abs(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_inputs = (0,)
     _float_only = False
 
@@ -289,6 +328,7 @@ class Abs(_Elementwise):
 
 class Sin(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_inputs = (0,)
 
     @staticmethod
@@ -303,6 +343,7 @@ class Sin(_Elementwise):
 
 class Cos(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_inputs = (0,)
 
     @staticmethod
@@ -317,6 +358,7 @@ class Cos(_Elementwise):
 
 class Tanh(_Elementwise):
     __slots__ = ()
+    _complex_ok = True
     _save_output = True
 
     @staticmethod
@@ -428,6 +470,8 @@ def softplus(x, beta=1.0, threshold=20.0):
 
 def unary_with(fn, x, *params):
     if x._data.dtype.kind != "f":
+        if x._data.dtype.kind == "c":
+            _refuse_complex_input(fn.__name__.lower(), x)
         x = cast(x, _dt.DEFAULT_FLOAT)
     return fn.apply(x, *params)
 
@@ -621,6 +665,17 @@ def _plain_operand(x):
 
 
 # ---------------------------------------------------------------- casts
+def cast_explicit(x, dtype):
+    """A conversion the user asked for (``x.to(dtype)``, ``x.float()``...):
+    as PyTorch, complex to real keeps the real part, with a warning."""
+    dtype = np.dtype(dtype)
+    if x._data.dtype.kind == "c" and dtype.kind != "c":
+        warnings.warn(f"casting a {x._data.dtype} tensor to {dtype} discards the imaginary "
+                      "part", UserWarning, stacklevel=3)
+        return _wrap(x._data.real.astype(dtype))
+    return cast(x, dtype)
+
+
 class Cast(Function):
     __slots__ = ("_in_dtype",)
 
@@ -639,10 +694,16 @@ class Cast(Function):
 
 def cast(x, dtype):
     """Differentiable between float dtypes; a cast to an integer or bool
-    dtype gives a tensor without history."""
+    dtype gives a tensor without history.  Complex to real is refused: an
+    op that needs a real operand must not drop an imaginary part silently
+    (`cast_explicit` is the user's explicit conversion)."""
     dtype = np.dtype(dtype)
     if x._data.dtype == dtype:
         return x
+    if x._data.dtype.kind == "c" and dtype.kind != "c":
+        raise DTypeError(f"cannot use a {x._data.dtype} tensor where a {dtype} one is needed: "
+                         "that would drop its imaginary part; take .real/.abs() explicitly "
+                         "or convert with .to()")
     if dtype.kind == "c" and x._rg and _state.enabled:
         raise TypeError(_COMPLEX_REFUSAL.format(
             what=f"a {x._data.dtype} tensor that requires grad cannot become {dtype}"))

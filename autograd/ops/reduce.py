@@ -166,7 +166,16 @@ class MinDim(_PickAlong):
     __slots__ = ()
 
 
+def _ordered(x, op):
+    """Ops that compare values need real numbers (complex numbers have no
+    order; PyTorch refuses them too)."""
+    if x._data.dtype.kind == "c":
+        raise DTypeError(f"{op}: complex numbers have no order (got dtype {x.dtype}); "
+                         "compare .abs() or the real part instead")
+
+
 def _reduce_extreme(x, dim, keepdim, op, full, argfn):
+    _ordered(x, op)
     if x._data.size == 0:
         raise ArgumentError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
     if dim is None:
@@ -192,14 +201,24 @@ def min(x, dim=None, keepdim=False):
 
 
 def amax(x, dim=None, keepdim=False):
+    _ordered(x, "amax")
     return AMax.run(x, dim, keepdim, "amax")
 
 
 def amin(x, dim=None, keepdim=False):
+    _ordered(x, "amin")
     return AMin.run(x, dim, keepdim, "amin")
 
 
+def _check_arg_extreme(x, op):
+    _ordered(x, op)
+    if x._data.size == 0:
+        raise ArgumentError(f"{op}: an empty tensor (shape {x.shape}) has no largest or "
+                            "smallest element")
+
+
 def argmax(x, dim=None, keepdim=False):
+    _check_arg_extreme(x, "argmax")
     if dim is None:
         return _wrap(np.asarray(np.argmax(x._data)))
     return _wrap(np.asarray(np.argmax(x._data, axis=dim_arg(dim, x.ndim, "argmax"),
@@ -207,6 +226,7 @@ def argmax(x, dim=None, keepdim=False):
 
 
 def argmin(x, dim=None, keepdim=False):
+    _check_arg_extreme(x, "argmin")
     if dim is None:
         return _wrap(np.asarray(np.argmin(x._data)))
     return _wrap(np.asarray(np.argmin(x._data, axis=dim_arg(dim, x.ndim, "argmin"),
@@ -434,6 +454,7 @@ class _AlongDim(Function):
         if dim is None:
             raise TypeError(f"{op}(): dim is required (the dimension to normalize over)")
         if x.dtype.kind != "f":
+            _ordered(x, op)
             x = x.float()
         return cls.apply(x, dim_arg(dim, x.ndim, op))
 
@@ -516,6 +537,7 @@ def log_softmax(x, dim):
 
 def logsumexp(x, dim=None, keepdim=False):
     if x.dtype.kind != "f":
+        _ordered(x, "logsumexp")
         x = x.float()
     return LogSumExp.run(x, dim, keepdim, "logsumexp")
 
