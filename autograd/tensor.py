@@ -689,6 +689,7 @@ class _View(Tensor):
                 fresh = meta.op.apply(meta.base, meta.arg)
             finally:
                 _grad_state.enabled = prev
+            hand_over_retention(self, meta.grad_fn, fresh._grad_fn)
             meta.grad_fn, meta.rg = fresh._grad_fn, fresh._rg
         meta.seen = self._vc[0]
 
@@ -717,6 +718,20 @@ class _View(Tensor):
         meta = self._view
         meta.rg = flag
         meta.seen = self._vc[0]
+
+
+def hand_over_retention(t, old_fn, new_fn):
+    """``retain_grad()`` belongs to the tensor, not to one version of its
+    history: when an in-place op (or a view's regeneration) gives ``t`` a new
+    node, ``t.grad`` must come from the new node only -- the old one would
+    otherwise add the gradient of a value ``t`` no longer has."""
+    if old_fn is None or old_fn is new_fn:
+        return
+    kept = old_fn._retained
+    if kept is not None and kept() is t:
+        old_fn._retained = None
+        if new_fn is not None:
+            new_fn._retained = kept
 
 
 def make_view(out, base, op, arg):

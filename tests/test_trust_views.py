@@ -301,3 +301,32 @@ def test_writing_through_a_no_grad_view_while_recording_is_refused_and_changes_n
         v.mul_(y)
     np.testing.assert_array_equal(a.data, before)
     assert a._vc[0] == version
+
+
+def test_retain_grad_on_a_view_survives_its_regeneration():
+    x = ag.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=ag.float64, requires_grad=True)
+    a = x * 1
+    v = a[0]
+    v.retain_grad()
+    a.mul_(2)
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(v.grad.data, [4.0, 8.0, 12.0])  # 2 v, v = 2 x[0]
+
+
+def test_retain_grad_on_a_base_written_through_a_view_is_the_new_values_gradient():
+    x = ag.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=ag.float64, requires_grad=True)
+    a = x * 1
+    a.retain_grad()
+    a[0].mul_(3)
+    (a ** 2).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, 2 * a.data)  # PyTorch: [[6, 12, 18], [8, 10, 12]]
+    np.testing.assert_array_equal(x.grad.data, [[18.0, 36.0, 54.0], [8.0, 10.0, 12.0]])
+
+
+def test_retain_grad_survives_an_in_place_op_on_the_tensor_itself():
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    h = x * 1
+    h.retain_grad()
+    h.mul_(5)
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(h.grad.data, [10.0, 20.0])

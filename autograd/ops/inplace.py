@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import _state
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _wrap, hand_over_retention
 from . import elementwise as ew
 from .movement import (Expand, Index, Permute, Reshape, broadcast_to, getitem,
                        sum_to, _norm_index)
@@ -62,6 +62,7 @@ def _rebase(t, result, label):
     view = getattr(t, "_view", None)
     if view is None:
         _write(t, result._data, label)
+        hand_over_retention(t, t._grad_fn, result._grad_fn)
         t._grad_fn = result._grad_fn
         t._rg = result._rg
         return
