@@ -272,9 +272,14 @@ def _commit(pairs, leaf_sums, retained, create_graph):
 
 
 def _accumulate_into(t, g, owned):
-    """``t.grad += g`` out of place.  With ``owned`` (ids of the buffers
-    already handed out; None under create_graph, where grads are graphs) no
-    two leaves may share gradient memory: the same buffer can reach several
+    """``t.grad += g``.  Into the existing ``.grad`` in place, as PyTorch
+    does, so code holding a reference to ``t.grad`` sees the sum -- except
+    under create_graph (``owned`` is None: gradients are graphs) or when the
+    existing ``.grad`` cannot take it (it requires grad, is read-only, or a
+    user gave it another dtype or shape); then out of place.
+
+    A first gradient is stored as is, but with ``owned`` (ids of the
+    buffers already handed out) no two leaves may share gradient memory: the same buffer can reach several
     leaves (an Add passes its gradient to both inputs, a reshape passes a
     view of it), and a user zeroing one ``.grad`` in place must not zero
     another.  Buffers are identified by the array that owns the memory, so
@@ -284,7 +289,13 @@ def _accumulate_into(t, g, owned):
         g = g.to(t._data.dtype)
     old = t.grad
     if old is not None:
-        t.grad = old + g
+        od = old._data if isinstance(old, Tensor) else None
+        if (owned is not None and od is not None and not old._rg and od.flags.writeable
+                and od.dtype == g._data.dtype and od.shape == g._data.shape):
+            np.add(od, g._data, out=od)
+            old._vc[0] += 1
+        else:
+            t.grad = old + g
         return
     if owned is not None:
         d = g._data

@@ -214,3 +214,21 @@ def test_and_or_xor_are_bitwise_on_integers_and_logical_on_bools():
     np.testing.assert_array_equal((3 & i).data, [2, 1, 3])
     with pytest.raises(TypeError, match="integer and bool"):
         ag.ones(2) & ag.ones(2)
+
+
+def test_backward_adds_into_the_existing_grad_tensor_in_place():
+    """As PyTorch: code holding a reference to .grad sees the sum."""
+    x = ag.ones(3, dtype=ag.float64, requires_grad=True)
+    x.grad = ag.zeros(3, dtype=ag.float64)
+    g0 = x.grad
+    (x * 2).sum().backward()
+    (x * 3).sum().backward()
+    assert x.grad is g0
+    np.testing.assert_array_equal(g0.data, [5.0, 5.0, 5.0])
+
+
+def test_a_grad_that_cannot_take_the_sum_in_place_is_replaced():
+    x = ag.ones(2, dtype=ag.float64, requires_grad=True)
+    x.grad = ag.zeros(1, dtype=ag.float64).expand(2)  # a read-only broadcast view
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
