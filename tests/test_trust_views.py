@@ -330,3 +330,12 @@ def test_retain_grad_survives_an_in_place_op_on_the_tensor_itself():
     h.mul_(5)
     (h * h).sum().backward()
     np.testing.assert_array_equal(h.grad.data, [10.0, 20.0])
+
+
+def test_view_of_memory_that_cannot_be_viewed_is_refused_as_in_pytorch():
+    x = _x()
+    a = x * 1
+    with pytest.raises(RuntimeError, match=r"view\(\).*reshape"):
+        a.T.view(6)
+    assert a.T.reshape(6).shape == (6,)  # reshape copies instead
+    assert a.T.contiguous().view(6).shape == (6,)

@@ -113,12 +113,29 @@ class Reshape(Function):
 
 
 def reshape(x, shape, op="reshape"):
+    """``reshape`` copies when the memory layout does not allow a view;
+    ``view`` (op="view") must not: a silent copy would make in-place
+    writes through it miss ``x``, so it is refused, as in PyTorch."""
+    if op == "view" and x._data.size and not _viewable(x._data, shape):
+        raise ShapeError(f"view(): a tensor of shape {x.shape} with strides "
+                         f"{x._data.strides} cannot be viewed as shape {shape} without a "
+                         "copy (its memory is not laid out for it); use .reshape(...), or "
+                         ".contiguous().view(...)")
     try:
         out = Reshape.apply(x, shape)
     except ValueError:
         raise ShapeError(f"{op}(): a tensor of shape {x.shape} ({x._data.size} elements) "
                          f"cannot be viewed as shape {shape}") from None
     return _share_version(out, x, Reshape, out.shape)
+
+
+def _viewable(a, shape):
+    """Whether ``a.reshape(shape)`` can be a view (NumPy decides; a
+    size mismatch is left to reshape's own error)."""
+    try:
+        return np.may_share_memory(a.reshape(shape), a)  # a copy never overlaps
+    except ValueError:
+        return True
 
 
 def flatten(x, start_dim=0, end_dim=-1):
