@@ -18,6 +18,10 @@ CASES = {  # name: (call on a library module, the Python type it also is)
     "an integer tensor requiring grad": (lambda L: L.tensor([1, 2]).requires_grad_(), TypeError),
     "reshape to the wrong size": (lambda L: L.ones(6).reshape(4, 2), ValueError),
     "broadcasting mismatched shapes": (lambda L: L.ones(2, 3) + L.ones(4), ValueError),
+    "copy_ from a shape that does not fit": (lambda L: L.ones(2, 3).copy_(L.ones(4)), ValueError),
+    "add_ of a shape that does not fit": (lambda L: L.ones(2, 3).add_(L.ones(4)), ValueError),
+    "index assignment of a shape that does not fit": (
+        lambda L: L.ones(2, 3).__setitem__(0, L.ones(4)), ValueError),
 }
 
 

@@ -8,7 +8,7 @@ that saved the old value see the bumped version and refuse to run.
 """
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import DTypeError, ShapeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, _wrap, hand_over_retention
@@ -20,9 +20,15 @@ _UFUNCS = {ew.Add: np.add, ew.Sub: np.subtract, ew.Mul: np.multiply, ew.Div: np.
 
 
 def _plain_type(e):
-    """The exception class to re-raise ``e`` as with our message: NumPy's
-    casting errors subclass TypeError but need extra constructor arguments."""
-    return TypeError if isinstance(e, TypeError) else type(e)
+    """The exception class to re-raise NumPy's ``e`` as, with our message:
+    shapes that do not fit are a `ShapeError` and casts a `DTypeError` (both
+    also RuntimeError, as PyTorch raises); NumPy's casting errors subclass
+    TypeError but need extra constructor arguments."""
+    if isinstance(e, TypeError):
+        return DTypeError
+    if type(e) is ValueError:
+        return ShapeError
+    return type(e)
 
 
 def _leaf_error(t, label):
