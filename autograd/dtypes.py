@@ -91,8 +91,8 @@ def _ragged_problem(data):
 
 
 def _only_numpy_scalars(data):
-    """True for a (nested) list whose leaves are all NumPy scalars: they
-    carry their dtype, which PyTorch keeps."""
+    """True for a (nested) list whose leaves are all NumPy scalars or
+    arrays: they carry their dtype, which PyTorch keeps."""
     if not isinstance(data, (list, tuple)) or not data:
         return False
     stack = [data]
@@ -100,7 +100,7 @@ def _only_numpy_scalars(data):
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             stack.extend(x)
-        elif not isinstance(x, np.generic):
+        elif not isinstance(x, (np.generic, np.ndarray)):
             return False
     return True
 

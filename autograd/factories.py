@@ -21,7 +21,11 @@ def manual_seed(seed):
     """Reseed the generator behind every random factory and layer.  Any seed
     PyTorch takes is taken (a negative one counts modulo 2**64, as there)."""
     global _rng
-    seed = int(seed.item() if isinstance(seed, Tensor) else seed)
+    value = seed.item() if isinstance(seed, Tensor) else seed
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__int__"):
+        raise ValueError(f"manual_seed(): seed must be an integer, got {type(seed).__name__} "
+                         f"{seed!r}")  # ValueError: what PyTorch raises here
+    seed = int(value)
     if not _SEED_RANGE[0] <= seed < _SEED_RANGE[1]:
         raise ArgumentError(f"manual_seed(): seed must be in [-2**63, 2**64), got {seed}")
     _rng = np.random.default_rng(seed % 2 ** 64)
@@ -107,7 +111,9 @@ def _fill_arg(value, fn):
 
 
 def empty(*size, dtype=None, requires_grad=False):
-    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+    """Zeros (NumPy has no cheaper uninitialized memory worth the risk)."""
+    return _make(np.zeros(_size(size, "empty"), dtype=_float_dtype(dtype, "empty")),
+                 requires_grad)
 
 
 def _like_dtype(t, dtype, fn):

@@ -9,6 +9,8 @@ import functools
 import inspect
 import threading
 
+import numpy as np
+
 
 class _State(threading.local):
     enabled = True
@@ -112,6 +114,9 @@ class set_grad_enabled(_GradModeContext):
     used as a context manager."""
 
     def __init__(self, mode):
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"set_grad_enabled(): mode must be a bool, got "
+                            f"{type(mode).__name__} {mode!r}")
         self._prev = _state.enabled
         self._target = bool(mode)
         _state.enabled = self._target

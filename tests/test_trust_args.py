@@ -506,3 +506,30 @@ def test_pytorch_agrees_on_generators_and_bare_decorators():
     x = torch.ones(1, requires_grad=True)
     assert not f(x).requires_grad
     assert not next(gen(x)).requires_grad and torch.is_grad_enabled()
+
+
+# ------------------------------------------- found by the independent review
+@pytest.mark.parametrize("call,kind,words", [
+    (lambda: autograd.ones(2).fill_(autograd.tensor([2.0, 3.0])), RuntimeError,
+     ["fill_", "0-d", "(2,)"]),
+    (lambda: autograd.set_grad_enabled("yes"), TypeError, ["set_grad_enabled", "bool", "str"]),
+    (lambda: autograd.manual_seed("a"), ValueError, ["manual_seed", "integer", "str"]),
+    (lambda: autograd.empty(2.5), TypeError, ["empty()", "size", "2.5"]),
+    (lambda: autograd.broadcast_to(autograd.ones(3), (2, 3, 4.0)), TypeError,
+     ["broadcast_to()", "4.0"]),
+    (lambda: autograd.ones(3)[::1.5], TypeError, ["shape (3,)", "slice"]),
+], ids=["fill_ with a 1-d value", "set_grad_enabled with a string", "manual_seed with a string",
+        "empty with a float size", "broadcast_to with a float size", "slice with a float step"])
+def test_more_misuse_is_named(call, kind, words):
+    mode = autograd.is_grad_enabled()
+    with pytest.raises(kind) as info:
+        call()
+    assert autograd.is_grad_enabled() == mode
+    for w in words:
+        assert w in str(info.value)
+
+
+def test_tensor_from_numpy_arrays_keeps_their_dtype():
+    t = autograd.tensor([np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+    assert t.dtype == np.float64  # PyTorch keeps NumPy's float64 here
+    assert autograd.tensor([[1.0, 2.0]]).dtype == np.float32  # Python floats: float32

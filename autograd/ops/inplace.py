@@ -135,6 +135,9 @@ def apply_inplace(t, fn, other, label):
 
 
 def fill_inplace(t, value, label):
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise ShapeError(f"{label}: the fill value must be a number or a 0-d tensor, got a "
+                         f"tensor of shape {value.shape} (to copy values use copy_)")
     if _state.enabled and t._rg:
         if t._grad_fn is None:
             _leaf_error(t, label)

@@ -86,7 +86,7 @@ def expand(x, shape):
 
 
 def broadcast_to(x, shape, op="broadcast_to"):
-    shape = tuple(shape)
+    shape = size_arg((shape,), op)
     if x.shape == shape:
         return _alias(x)
     try:
@@ -316,8 +316,8 @@ def getitem(x, index):
         index = (index if type(index) is tuple else (index,)) + (Ellipsis,)
     try:
         out = Index.apply(x, index)
-    except IndexError as e:
-        raise IndexError(_index_problem(x.shape, index, e)) from None
+    except (IndexError, TypeError) as e:
+        raise type(e)(_index_problem(x.shape, index, e)) from None
     if type(out._data) is not np.ndarray:
         out._data = np.asarray(out._data)
     return _share_version(out, x, Index, index)
