@@ -464,16 +464,7 @@ class Tensor:
         return _wrap(np.isfinite(self._data))
 
     def sign(self):
-        """-1, 0 or 1 (no gradient: the slope is 0 wherever it exists).  NaN
-        gives 0, as in PyTorch (NumPy would give NaN)."""
-        d = self._data
-        if d.dtype.kind == "c":
-            raise DTypeError(f"sign: not defined for complex tensors (got dtype {d.dtype}); "
-                             "z / z.abs() is the complex sign")
-        out = np.sign(d)
-        if d.dtype.kind == "f":
-            np.copyto(out, 0, where=np.isnan(d))
-        return _wrap(out)
+        return _ew.sign(self)
 
     def argmax(self, dim=None, keepdim=False, axis=None, keepdims=False):
         return _ops.reduce.argmax(self, _dim_arg(dim, axis, "argmax"), _keep_arg(keepdim, keepdims))

@@ -611,3 +611,12 @@ def test_sign_of_nan_is_zero_as_in_pytorch():
     s = ag.tensor([nan, -2.0, 0.0, 3.0]).sign()
     np.testing.assert_array_equal(s.data, [0.0, -1.0, 0.0, 1.0])
     assert s.dtype == np.float32
+
+
+def test_sign_is_differentiable_with_zero_gradient():
+    x = leaf([-2.0, 0.0, 3.0, nan])
+    y = x.sign()
+    assert y.requires_grad
+    (y * 5.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0, 0.0])
+    assert ag.gradcheck(lambda t: t.sign(), (leaf([-2.0, 3.0]),))

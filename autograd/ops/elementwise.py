@@ -326,6 +326,32 @@ class Abs(_Elementwise):
         return g * np.nan_to_num(sign, copy=False)  # PyTorch: sgn(NaN) = 0
 
 
+class Sign(_Elementwise):
+    """-1, 0 or 1; NaN gives 0, as in PyTorch (NumPy would give NaN).  The
+    slope is 0 wherever it exists, so the gradient is zeros (not ``g * 0``,
+    which a NaN in ``g`` would turn into NaN)."""
+    __slots__ = ()
+    _float_only = False
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.sign(a)
+        if a.dtype.kind == "f":
+            np.copyto(out, 0, where=np.isnan(a))
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return _wrap(np.zeros_like(g._data))
+
+
+def sign(x):
+    if x._data.dtype.kind == "c":
+        raise DTypeError(f"sign: not defined for complex tensors (got dtype {x._data.dtype}); "
+                         "z / z.abs() is the complex sign")
+    return Sign.apply(x)
+
+
 class Sin(_Elementwise):
     __slots__ = ()
     _complex_ok = True
