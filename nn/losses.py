@@ -197,21 +197,22 @@ def _indexed_loss(logp, targets, may_ignore, weight, ignore_index, reduction, sm
 
     Per element ``i`` (with ``w`` the class weights, 1 when absent):
     ``-(1 - s) * w[t_i] * logp[i, t_i] - s / C * sum_c w[c] * logp[i, c]``,
-    zero where ``t_i == ignore_index``.  'mean' divides the total by
-    ``sum_i w[t_i]`` over the non-ignored elements: PyTorch's rule, which
+    and exactly 0 where ``t_i == ignore_index``.  'mean' divides the total
+    by ``sum_i w[t_i]`` over the non-ignored elements: PyTorch's rule, which
     makes a weighted mean a true weighted average.
+
+    Ignored elements are *selected away* (``where``), never multiplied by a
+    0 mask: a NaN or inf in an ignored row must not reach the loss (NaN * 0
+    is NaN), and its gradient must be exactly 0, as in PyTorch.
     """
-    valid = targets != ignore_index if may_ignore else None
-    all_valid = valid is None or bool(valid.all())
-    safe = targets if all_valid else np.where(valid, targets, 0)
+    valid = None
+    if may_ignore:
+        valid = targets != ignore_index
+        if valid.all():
+            valid = None
+    safe = targets if valid is None else np.where(valid, targets, 0)
     picked = logp[_gather_index(safe)]                     # (N, *d)
-    w_t = None                                             # weight per element
-    if weight is not None:
-        w_t = weight[safe]
-        if not all_valid:
-            w_t = w_t * valid.astype(logp.dtype)
-    elif not all_valid:
-        w_t = valid.astype(logp.dtype)
+    w_t = None if weight is None else weight[safe]         # weight per element
     loss = -picked if w_t is None else -(picked * w_t)
     if smoothing:
         n_classes = logp.shape[1]
@@ -220,17 +221,32 @@ def _indexed_loss(logp, targets, may_ignore, weight, ignore_index, reduction, sm
         else:
             shape = (1, n_classes) + (1,) * (logp.ndim - 2)
             spread = (logp * weight.reshape(shape)).sum(1)
-        if not all_valid:
-            spread = spread * valid.astype(logp.dtype)
         loss = loss * (1.0 - smoothing) - spread * (smoothing / n_classes)
+    if valid is not None:
+        loss = ag.where(valid, loss, 0.0)
     if reduction == "none":
         return loss
     if reduction == "sum":
         return loss.sum()
-    if w_t is None:
-        return loss.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: NaN, as PyTorch
-        return loss.sum() / w_t.sum()
+    if valid is None:
+        return loss.mean() if w_t is None else _weighted_mean(loss, w_t.sum())
+    if not valid.any():
+        return _empty_mean(loss)
+    total = valid.sum() if w_t is None else ag.where(valid, w_t, 0.0).sum()
+    return _weighted_mean(loss, total)
+
+
+def _weighted_mean(loss, total):
+    """``sum(loss) / total``; a total of 0 (every weight 0) gives NaN, as in
+    PyTorch."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return loss.sum() / total
+
+
+def _empty_mean(loss):
+    """The mean over no elements: NaN (0/0), as PyTorch reports it -- but
+    with a gradient of exactly 0, not NaN, since no element took part."""
+    return ag.where(np.False_, loss.sum(), float("nan"))
 
 
 def _unbatched(input, fn):
