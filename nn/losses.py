@@ -213,27 +213,47 @@ def _indexed_loss(logp, targets, may_ignore, weight, ignore_index, reduction, sm
     safe = targets if valid is None else np.where(valid, targets, 0)
     picked = logp[_gather_index(safe)]                     # (N, *d)
     w_t = None if weight is None else weight[safe]         # weight per element
-    loss = -picked if w_t is None else -(picked * w_t)
-    if smoothing:
-        n_classes = logp.shape[1]
-        if weight is None:
-            spread = logp.sum(1)
-        else:
-            shape = (1, n_classes) + (1,) * (logp.ndim - 2)
-            spread = (logp * weight.reshape(shape)).sum(1)
-        loss = loss * (1.0 - smoothing) - spread * (smoothing / n_classes)
+    nll = -picked if w_t is None else -(picked * w_t)
+    spread = _smoothing_spread(logp, weight) if smoothing else None
     if valid is not None:
-        loss = ag.where(valid, loss, 0.0)
+        nll = ag.where(valid, nll, 0.0)
+        spread = None if spread is None else ag.where(valid, spread, 0.0)
+    def mix(a, b):
+        return _mix(a, b, smoothing, logp.shape[1])
+
     if reduction == "none":
-        return loss
+        return mix(nll, spread)
     if reduction == "sum":
-        return loss.sum()
+        return mix(nll, spread).sum()
+    if valid is None and w_t is None:
+        return mix(nll, spread).mean()
+    if valid is not None and not valid.any():
+        return _empty_mean(mix(nll, spread))
     if valid is None:
-        return loss.mean() if w_t is None else _weighted_mean(loss, w_t.sum())
-    if not valid.any():
-        return _empty_mean(loss)
-    total = valid.sum() if w_t is None else ag.where(valid, w_t, 0.0).sum()
-    return _weighted_mean(loss, total)
+        total = w_t.sum()
+    else:
+        total = valid.sum() if w_t is None else ag.where(valid, w_t, 0.0).sum()
+    # Each part divided on its own, as PyTorch does: with a total weight of
+    # 0 the result is then NaN (0/0 in the first part), never +-inf.
+    return mix(_weighted_mean(nll, total), None if spread is None
+               else _weighted_mean(spread, total))
+
+
+def _smoothing_spread(logp, weight):
+    """``sum_c w[c] * logp[i, c]`` per element: the uniform target's part of
+    label smoothing."""
+    if weight is None:
+        return logp.sum(1)
+    shape = (1, logp.shape[1]) + (1,) * (logp.ndim - 2)
+    return (logp * weight.reshape(shape)).sum(1)
+
+
+def _mix(nll, spread, smoothing, n_classes):
+    """``(1 - s) * nll - s / C * spread``, or just ``nll`` without
+    smoothing; applied per element or to already-reduced parts alike."""
+    if spread is None:
+        return nll
+    return nll * (1.0 - smoothing) - spread * (smoothing / n_classes)
 
 
 def _weighted_mean(loss, total):
