@@ -12,11 +12,13 @@ pass ``generator=`` for a private stream) and returns the tensor.
 """
 import math
 import numbers
+import warnings
 
 import numpy as np
 
 from autograd import Tensor, no_grad
 from autograd import factories as _factories
+from autograd.errors import ArgumentError, DTypeError
 
 _LINEAR_LIKE = ("linear", "identity", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
                 "conv_transpose2d", "conv_transpose3d", "sigmoid")
@@ -58,20 +60,66 @@ def _calculate_fan_in_and_fan_out(tensor):
     return shape[1] * receptive, shape[0] * receptive
 
 
-def _fan(tensor, mode):
+def _fans(tensor, fn):
+    """`_calculate_fan_in_and_fan_out`, with the function named in the error."""
+    if tensor.ndim < 2:
+        raise ValueError(f"nn.init.{fn}: fan in and fan out need a tensor with at least 2 "
+                         f"dimensions, got shape {tuple(tensor.shape)}")
+    return _calculate_fan_in_and_fan_out(tensor)
+
+
+def _fan(tensor, mode, fn):
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"mode {mode!r} not supported; use 'fan_in' (preserves the forward "
-                         "signal's variance) or 'fan_out' (preserves the gradient's)")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+        raise ValueError(f"nn.init.{fn}: mode {mode!r} not supported; use 'fan_in' (preserves "
+                         "the forward signal's variance) or 'fan_out' (preserves the "
+                         "gradient's)")
+    fan_in, fan_out = _fans(tensor, fn)
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _check(tensor, label):
+def _check(tensor, label, floating=True):
+    """The tensor to fill: random draws need a floating-point one (PyTorch
+    has no integer kernels for them); constants fit any dtype."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"nn.init.{label}: expected a Tensor, got {type(tensor).__name__}")
-    if tensor.dtype.kind != "f":
-        raise TypeError(f"nn.init.{label}: expected a floating-point tensor, got dtype "
-                        f"{tensor.dtype}")
+    if floating and tensor.dtype.kind != "f":
+        raise DTypeError(f"nn.init.{label}: expected a floating-point tensor, got dtype "
+                         f"{tensor.dtype}")
+
+
+def _real(value, fn, arg):
+    """A float argument as a Python float; a 0-d tensor works, as in PyTorch."""
+    if isinstance(value, Tensor):
+        value = value._data
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "biuf":
+        return float(value.item())
+    if not isinstance(value, numbers.Real):
+        raise TypeError(f"nn.init.{fn}: {arg} must be a real number, got {value!r} "
+                        f"({type(value).__name__})")
+    return float(value)
+
+
+def _check_std(std, fn, arg="std"):
+    """A normal's standard deviation: >= 0 (NaN refused), as PyTorch."""
+    if not std >= 0:
+        raise ArgumentError(f"nn.init.{fn}: {arg} must be >= 0, got {std}")
+    return std
+
+
+def _check_bounds(tensor, a, b, fn, names=("a", "b")):
+    """U(a, b) needs finite bounds, in range for the tensor's dtype, with
+    a <= b and a width the dtype can hold -- PyTorch's checks."""
+    top = float(np.finfo(tensor.dtype).max)
+    for name, v in zip(names, (a, b)):
+        if not abs(v) <= top:
+            raise ArgumentError(f"nn.init.{fn}: {name}={v} is not a finite {tensor.dtype} "
+                                "value")
+    if a > b:
+        raise ArgumentError(f"nn.init.{fn}: the range [{names[0]}, {names[1]}) must not be "
+                            f"reversed, got {names[0]}={a} > {names[1]}={b}")
+    if not b - a <= top:
+        raise ArgumentError(f"nn.init.{fn}: {names[1]} - {names[0]} = {b - a} exceeds the "
+                            f"largest {tensor.dtype} value")
 
 
 def _fill(tensor, values):
@@ -89,18 +137,43 @@ def _rng(generator):
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
     """Fill with draws from U(a, b)."""
     _check(tensor, "uniform_")
+    a, b = _real(a, "uniform_", "a"), _real(b, "uniform_", "b")
+    _check_bounds(tensor, a, b, "uniform_")
     return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     """Fill with draws from N(mean, std²)."""
     _check(tensor, "normal_")
+    mean = _real(mean, "normal_", "mean")
+    std = _check_std(_real(std, "normal_", "std"), "normal_")
     return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
 
 
 def constant_(tensor, val):
-    _check(tensor, "constant_")
-    return _fill(tensor, np.full(tensor.shape, val))
+    """Fill with ``val``; any dtype, as in PyTorch (a float into an integer
+    tensor is truncated; a value the dtype cannot hold is refused)."""
+    _check(tensor, "constant_", floating=False)
+    return _fill(tensor, np.full(tensor.shape, _fill_value(tensor.dtype, val)))
+
+
+def _fill_value(dtype, val):
+    if isinstance(val, Tensor):
+        val = val._data
+    if isinstance(val, np.ndarray) and val.size == 1:
+        val = val.item()
+    if not isinstance(val, numbers.Real):
+        raise TypeError(f"nn.init.constant_: val must be a real number, got {val!r} "
+                        f"({type(val).__name__})")
+    if dtype.kind == "b":
+        return bool(val)
+    info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
+    fits = (abs(val) <= info.max or not math.isfinite(val)) if dtype.kind == "f" else \
+        (math.isfinite(val) and info.min <= int(val) <= info.max)
+    if not fits:
+        raise ArgumentError(f"nn.init.constant_: val={val!r} cannot be converted to {dtype} "
+                            "without overflow")
+    return int(val) if dtype.kind in "iu" else val
 
 
 def zeros_(tensor):
@@ -111,29 +184,37 @@ def ones_(tensor):
     return constant_(tensor, 1.0)
 
 
-def _xavier_std(tensor, gain):
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+def _xavier_std(tensor, gain, fn):
+    """gain·√(2/(fan_in+fan_out)); a negative or NaN gain is refused (PyTorch
+    refuses the reversed range or negative std it would make)."""
+    _check_std(_real(gain, fn, "gain"), fn, "gain")
+    fan_in, fan_out = _fans(tensor, fn)
+    if fan_in + fan_out == 0:
+        raise ZeroDivisionError(f"nn.init.{fn}: fan_in + fan_out is 0 for shape "
+                                f"{tuple(tensor.shape)}; the Xavier scale is undefined")
     return gain * math.sqrt(2.0 / (fan_in + fan_out))
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
     """U(-a, a) with a = gain·√(6/(fan_in+fan_out)) (Glorot & Bengio, 2010)."""
     _check(tensor, "xavier_uniform_")
-    bound = math.sqrt(3.0) * _xavier_std(tensor, gain)
+    bound = math.sqrt(3.0) * _xavier_std(tensor, gain, "xavier_uniform_")
     return _fill(tensor, _rng(generator).uniform(-bound, bound, tensor.shape))
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
     """N(0, std²) with std = gain·√(2/(fan_in+fan_out))."""
     _check(tensor, "xavier_normal_")
-    std = _xavier_std(tensor, gain)
+    std = _xavier_std(tensor, gain, "xavier_normal_")
     return _fill(tensor, _rng(generator).normal(0.0, std, tensor.shape))
 
 
-def _kaiming_std(tensor, a, mode, nonlinearity):
+def _kaiming_std(tensor, a, mode, nonlinearity, fn):
     if tensor.numel() == 0:
+        warnings.warn(f"nn.init.{fn}: initializing a zero-element tensor is a no-op",
+                      UserWarning, stacklevel=3)
         return 0.0
-    return calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
+    return calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode, fn))
 
 
 def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
@@ -141,12 +222,12 @@ def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", ge
     leaky-ReLU negative slope that sets the gain.  PyTorch's Linear and
     Conv2d use this with a = √5."""
     _check(tensor, "kaiming_uniform_")
-    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     return _fill(tensor, _rng(generator).uniform(-bound, bound, tensor.shape))
 
 
 def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """N(0, std²) with std = gain/√fan."""
     _check(tensor, "kaiming_normal_")
-    std = _kaiming_std(tensor, a, mode, nonlinearity)
+    std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
     return _fill(tensor, _rng(generator).normal(0.0, std, tensor.shape))

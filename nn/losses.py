@@ -15,6 +15,11 @@ Two numerical points decide how the compositions are written:
 
 Constants that enter a loss (class weights, targets given as arrays, masks)
 are converted to the input's dtype first, so a float32 model stays float32.
+A target given as a Tensor is the user's choice of dtype, so it follows
+PyTorch: promoted with the input where PyTorch promotes (`mse_loss`,
+`l1_loss`, `binary_cross_entropy_with_logits`, probability targets of
+`cross_entropy`), refused where PyTorch refuses (`binary_cross_entropy`
+with another dtype; class indices that are not int64 or uint8).
 """
 import numbers
 import warnings
@@ -23,6 +28,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
+from autograd.dtypes import result_dtype
 
 from autograd.errors import ArgumentError, DTypeError
 from ._checks import not_tensor
@@ -99,6 +105,38 @@ def _float_operand(value, like, fn, name):
     return arr.astype(like.dtype, copy=False)
 
 
+def _promoted(input, target, fn, integer_ok=False):
+    """``(input, target)`` in the dtype PyTorch computes the loss in.
+
+    A target Tensor keeps its dtype and the two are promoted (float32 input
+    with a float64 target gives a float64 loss; ``integer_ok`` admits
+    integer and bool targets, which take the input's float dtype).  A target
+    given as an array or list is a constant and takes the input's dtype."""
+    kinds = "fiub" if integer_ok else "f"
+    if not isinstance(target, Tensor):
+        if integer_ok and np.asarray(target).dtype.kind in kinds:
+            return input, np.asarray(target).astype(input.dtype, copy=False)
+        return input, _float_operand(target, input, fn, "target")
+    if target.dtype.kind not in kinds:
+        raise DTypeError(f"{fn}: target must be floating-point, got dtype {target.dtype}; "
+                         "convert with .float()")
+    dtype = result_dtype(input.dtype, target.dtype)
+    return _cast(input, dtype), _cast(target, dtype)
+
+
+def _cast(t, dtype):
+    return t if t.dtype == dtype else t.to(dtype)
+
+
+def _same_dtype_target(input, target, fn):
+    """`binary_cross_entropy` refuses a target Tensor of another dtype than
+    the input, as PyTorch does, rather than silently casting either one."""
+    if isinstance(target, Tensor) and target.dtype != input.dtype:
+        raise DTypeError(f"{fn}: target has dtype {target.dtype} but the input has dtype "
+                         f"{input.dtype}; they must match -- convert with "
+                         "target.to(input.dtype)")
+
+
 def _shape_of(x):
     return x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
 
@@ -125,6 +163,12 @@ def _position(index):
 
 
 # ---------------------------------------------- class-index targets (gather)
+# PyTorch's kernels take Long or Byte targets; a NumPy array of another
+# integer dtype is a constant and is accepted (int32 is NumPy's default on
+# some platforms).
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))
+
+
 def _class_targets(input, target, ignore_index, fn):
     """Validate class-index targets against an (N, C, *d) input.  Returns
     them as an integer array of shape (N, *d), and whether any of them may
@@ -143,6 +187,9 @@ def _class_targets(input, target, ignore_index, fn):
             + ("" if fn == "nll_loss" else
                f". Class-probability targets must instead be floating-point with the "
                f"input's shape {input.shape}"))
+    if isinstance(target, Tensor) and arr.dtype not in _INDEX_DTYPES:
+        raise DTypeError(f"{fn}: class-index targets must be int64 or uint8 (as in PyTorch), "
+                         f"got dtype {arr.dtype}; convert with .long()")
     if arr.shape != want:
         if arr.shape == input.shape:
             raise ArgumentError(
@@ -197,40 +244,76 @@ def _indexed_loss(logp, targets, may_ignore, weight, ignore_index, reduction, sm
 
     Per element ``i`` (with ``w`` the class weights, 1 when absent):
     ``-(1 - s) * w[t_i] * logp[i, t_i] - s / C * sum_c w[c] * logp[i, c]``,
-    zero where ``t_i == ignore_index``.  'mean' divides the total by
-    ``sum_i w[t_i]`` over the non-ignored elements: PyTorch's rule, which
+    and exactly 0 where ``t_i == ignore_index``.  'mean' divides the total
+    by ``sum_i w[t_i]`` over the non-ignored elements: PyTorch's rule, which
     makes a weighted mean a true weighted average.
+
+    Ignored elements are *selected away* (``where``), never multiplied by a
+    0 mask: a NaN or inf in an ignored row must not reach the loss (NaN * 0
+    is NaN), and its gradient must be exactly 0, as in PyTorch.
     """
-    valid = targets != ignore_index if may_ignore else None
-    all_valid = valid is None or bool(valid.all())
-    safe = targets if all_valid else np.where(valid, targets, 0)
+    valid = None
+    if may_ignore:
+        valid = targets != ignore_index
+        if valid.all():
+            valid = None
+    safe = targets if valid is None else np.where(valid, targets, 0)
     picked = logp[_gather_index(safe)]                     # (N, *d)
-    w_t = None                                             # weight per element
-    if weight is not None:
-        w_t = weight[safe]
-        if not all_valid:
-            w_t = w_t * valid.astype(logp.dtype)
-    elif not all_valid:
-        w_t = valid.astype(logp.dtype)
-    loss = -picked if w_t is None else -(picked * w_t)
-    if smoothing:
-        n_classes = logp.shape[1]
-        if weight is None:
-            spread = logp.sum(1)
-        else:
-            shape = (1, n_classes) + (1,) * (logp.ndim - 2)
-            spread = (logp * weight.reshape(shape)).sum(1)
-        if not all_valid:
-            spread = spread * valid.astype(logp.dtype)
-        loss = loss * (1.0 - smoothing) - spread * (smoothing / n_classes)
+    w_t = None if weight is None else weight[safe]         # weight per element
+    nll = -picked if w_t is None else -(picked * w_t)
+    spread = _smoothing_spread(logp, weight) if smoothing else None
+    if valid is not None:
+        nll = ag.where(valid, nll, 0.0)
+        spread = None if spread is None else ag.where(valid, spread, 0.0)
+    def mix(a, b):
+        return _mix(a, b, smoothing, logp.shape[1])
+
     if reduction == "none":
-        return loss
+        return mix(nll, spread)
     if reduction == "sum":
-        return loss.sum()
-    if w_t is None:
-        return loss.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):  # all ignored: NaN, as PyTorch
-        return loss.sum() / w_t.sum()
+        return mix(nll, spread).sum()
+    if valid is None and w_t is None:
+        return mix(nll, spread).mean()
+    if valid is not None and not valid.any():
+        return _empty_mean(mix(nll, spread))
+    if valid is None:
+        total = w_t.sum()
+    else:
+        total = valid.sum() if w_t is None else ag.where(valid, w_t, 0.0).sum()
+    # Each part divided on its own, as PyTorch does: with a total weight of
+    # 0 the result is then NaN (0/0 in the first part), never +-inf.
+    return mix(_weighted_mean(nll, total), None if spread is None
+               else _weighted_mean(spread, total))
+
+
+def _smoothing_spread(logp, weight):
+    """``sum_c w[c] * logp[i, c]`` per element: the uniform target's part of
+    label smoothing."""
+    if weight is None:
+        return logp.sum(1)
+    shape = (1, logp.shape[1]) + (1,) * (logp.ndim - 2)
+    return (logp * weight.reshape(shape)).sum(1)
+
+
+def _mix(nll, spread, smoothing, n_classes):
+    """``(1 - s) * nll - s / C * spread``, or just ``nll`` without
+    smoothing; applied per element or to already-reduced parts alike."""
+    if spread is None:
+        return nll
+    return nll * (1.0 - smoothing) - spread * (smoothing / n_classes)
+
+
+def _weighted_mean(loss, total):
+    """``sum(loss) / total``; a total of 0 (every weight 0) gives NaN, as in
+    PyTorch."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return loss.sum() / total
+
+
+def _empty_mean(loss):
+    """The mean over no elements: NaN (0/0), as PyTorch reports it -- but
+    with a gradient of exactly 0, not NaN, since no element took part."""
+    return ag.where(np.False_, loss.sum(), float("nan"))
 
 
 def _unbatched(input, fn):
@@ -317,7 +400,7 @@ def _is_probability_target(target):
 
 def _soft_cross_entropy(input, target, weight, reduction, smoothing, fn):
     n_classes = input.shape[1]
-    t = _float_operand(target, input, fn, "target")
+    input, t = _promoted(input, target, fn)
     if smoothing:
         t = t * (1.0 - smoothing) + smoothing / n_classes
     logp = input.log_softmax(1)
@@ -346,7 +429,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 def _difference(input, target, fn):
     _check_input(input, target, fn)
-    t = _float_operand(target, input, fn, "target")
+    input, t = _promoted(input, target, fn, integer_ok=True)
     tshape = _shape_of(t)
     if tshape != input.shape:
         try:
@@ -405,6 +488,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     fn = "binary_cross_entropy"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
     _check_input(input, target, fn)
+    _same_dtype_target(input, target, fn)
     t = _float_operand(target, input, fn, "target")
     _same_shape(input, t, fn)
     _check_unit_interval(input._data, fn, "input",
@@ -432,11 +516,17 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     ``max`` and ``abs`` its derivative at exactly x = 0 would come out as
     ``-y`` rather than ``0.5 - y``: the two kinks' subgradients do not
     cancel.  softplus has no kink.)
+
+    A target Tensor of another float dtype is promoted with the input
+    (float32 logits, float64 target: a float64 loss, as PyTorch).  PyTorch
+    computes in the *target's* dtype even when that is narrower (float64
+    logits, float32 target: a float32 loss); here the wider dtype wins, so
+    no precision is silently dropped.
     """
     fn = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
     _check_input(input, target, fn)
-    t = _float_operand(target, input, fn, "target")
+    input, t = _promoted(input, target, fn)
     _same_shape(input, t, fn)
     # threshold=inf: always the exact logaddexp form, never the linear cut-off
     sp_neg = (-input).softplus(1.0, float("inf"))

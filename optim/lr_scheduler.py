@@ -17,6 +17,8 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
+from autograd.errors import ArgumentError
+
 from .optimizer import Optimizer, _is_real
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR",
@@ -33,6 +35,7 @@ class LRScheduler:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(self).__name__}: expected an Optimizer, got "
                             f"{type(optimizer).__name__}")
+        _check_last_epoch(type(self).__name__, last_epoch)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -64,6 +67,7 @@ class LRScheduler:
 
     def step(self, epoch=None):
         """Advance one epoch (or jump to ``epoch``) and set the groups' lr."""
+        _check_epoch(type(self).__name__, epoch)
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
@@ -118,7 +122,16 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+        return [base * self._factor(i, fn) for i, (fn, base)
+                in enumerate(zip(self.lr_lambdas, self.base_lrs))]
+
+    def _factor(self, i, fn):
+        factor = fn(self.last_epoch)
+        if not _is_real(factor):
+            raise TypeError(f"LambdaLR: lr_lambda {i} returned {factor!r} "
+                            f"({type(factor).__name__}) for epoch {self.last_epoch}; it must "
+                            "return a number, the factor for the initial lr")
+        return factor
 
     def state_dict(self):
         """As PyTorch: plain functions and lambdas cannot be saved, so they
@@ -219,6 +232,8 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
         if isinstance(T_max, bool) or not isinstance(T_max, int) or T_max <= 0:
             raise ValueError(f"CosineAnnealingLR: T_max must be a positive int, got {T_max!r}")
+        if not _is_real(eta_min):
+            raise TypeError(f"CosineAnnealingLR: eta_min must be a number, got {eta_min!r}")
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
@@ -288,6 +303,10 @@ class ReduceLROnPlateau(LRScheduler):
                 raise ValueError(f"ReduceLROnPlateau: {arg} must be a number >= 0, got "
                                  f"{value!r}")
         n = len(optimizer.param_groups)
+        for value in (min_lr if isinstance(min_lr, (list, tuple)) else [min_lr]):
+            if not _is_real(value):
+                raise TypeError(f"ReduceLROnPlateau: min_lr must be a number (or one per "
+                                f"param group), got {min_lr!r}")
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != n:
                 raise ValueError(f"ReduceLROnPlateau: expected {n} min_lrs (one per param "
@@ -338,7 +357,8 @@ class ReduceLROnPlateau(LRScheduler):
         return a > best + self.threshold
 
     def step(self, metrics, epoch=None):
-        current = float(metrics)  # a 0-d / one-element tensor works too
+        current = _metric_value(metrics)
+        _check_epoch("ReduceLROnPlateau", epoch)
         self._step_count += 1
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(current, self.best):
@@ -375,6 +395,34 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict):
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
+
+
+def _metric_value(metrics):
+    """The monitored quantity as a float: a number, a one-element tensor or
+    array, or a numeric string (``float()``'s rules, as PyTorch)."""
+    try:
+        return float(metrics)
+    except (TypeError, ValueError) as exc:
+        kind = ArgumentError if isinstance(exc, ValueError) else TypeError
+        raise kind(f"ReduceLROnPlateau.step: metrics must be a number (or a one-element "
+                   f"tensor), got {type(metrics).__name__} {metrics!r}") from None
+
+
+def _check_epoch(name, epoch):
+    """``step(epoch)`` jumps to an epoch: a number (PyTorch's deprecated
+    form), or None for the next one."""
+    if epoch is not None and not _is_real(epoch):
+        raise TypeError(f"{name}.step: epoch must be a number or None, got "
+                        f"{type(epoch).__name__} {epoch!r}")
+
+
+def _check_last_epoch(name, last_epoch):
+    if isinstance(last_epoch, bool) or not isinstance(last_epoch, int):
+        raise TypeError(f"{name}: last_epoch must be an int (-1 starts afresh), got "
+                        f"{type(last_epoch).__name__} {last_epoch!r}")
+    if last_epoch < -1:
+        raise ValueError(f"{name}: last_epoch must be >= -1 (-1 starts afresh), got "
+                         f"{last_epoch}")
 
 
 def _check_factor(name, arg, value):
