@@ -287,7 +287,7 @@ def _accumulate_into(t, g, owned):
     fresh GEMM result -- is kept without a copy."""
     if g._data.dtype != t._data.dtype:
         g = g.to(t._data.dtype)
-    old = t.grad
+    old = t._grad
     if old is not None:
         od = old._data if isinstance(old, Tensor) else None
         if (owned is not None and od is not None and not old._rg and od.flags.writeable
@@ -295,7 +295,7 @@ def _accumulate_into(t, g, owned):
             np.add(od, g._data, out=od)
             old._vc[0] += 1
         else:
-            t.grad = old + g
+            t._grad = old + g
         return
     if owned is not None:
         d = g._data
@@ -309,7 +309,7 @@ def _accumulate_into(t, g, owned):
             buffer = id(d)
         owned.add(buffer)
         g = _wrap(d)
-    t.grad = g
+    t._grad = g
 
 
 def _retain(node, g, create_graph):
@@ -317,7 +317,7 @@ def _retain(node, g, create_graph):
     if t is not None:
         if not create_graph:
             g = _wrap(g._data.copy())
-        t.grad = g if t.grad is None else t.grad + g
+        t._grad = g if t._grad is None else t._grad + g
 
 
 def _coerce(g, node):

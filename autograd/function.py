@@ -110,7 +110,7 @@ class Function:
             out = _as_output(cls, out)
         result = _new(Tensor)
         result._data = out
-        result.grad = None
+        result._grad = None
         result._vc = [0]
         result.name = None
         if record:

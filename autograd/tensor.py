@@ -44,7 +44,7 @@ def _wrap(data):
     an ndarray (no checks, no copies)."""
     t = _new(Tensor)
     t._data = data
-    t.grad = None
+    t._grad = None
     t._rg = False
     t._grad_fn = None
     t._vc = [0]
@@ -65,7 +65,7 @@ def _readonly(data):
 class Tensor:
     # ``_view`` is set only on `_View` tensors (a `ViewOf`); in-place ops read
     # it with getattr, so no other op pays for it.
-    __slots__ = ("_data", "grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
+    __slots__ = ("_data", "_grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
@@ -74,7 +74,7 @@ class Tensor:
         if isinstance(data, Tensor):
             data, vc = data._data, data._vc
         self._data = _dt.infer_array(data, None if dtype is None else np.dtype(dtype))
-        self.grad = None
+        self._grad = None
         self._rg = False
         self._grad_fn = None
         # sharing another tensor's storage means sharing its version counter
@@ -101,6 +101,29 @@ class Tensor:
             value = value.copy()
         self._data = value
         self._vc[0] += 1
+
+    @property
+    def grad(self):
+        """The accumulated gradient (None until a backward reaches this
+        tensor, or after ``zero_grad()``)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        """Assigning ``.grad`` by hand is checked as PyTorch checks it: a
+        Tensor (or None) of this tensor's shape and dtype -- an optimizer
+        would otherwise apply a gradient of another shape or precision."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad must be a Tensor or None, got "
+                                f"{type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise ShapeError(f"assigned grad has shape {value._data.shape}, but the tensor "
+                                 f"has shape {self._data.shape}")
+            if value._data.dtype != self._data.dtype:
+                raise DTypeError(f"assigned grad has dtype {value._data.dtype}, but the tensor "
+                                 f"has dtype {self._data.dtype}")
+        self._grad = value
 
     @property
     def requires_grad(self):
@@ -244,7 +267,7 @@ class Tensor:
         if type(self) is _View:  # a view unpickles as a plain leaf
             self.__class__ = Tensor
         self._data = state["data"]
-        self.grad = state["grad"]
+        self._grad = state["grad"]
         self._rg = state["requires_grad"]
         self._grad_fn = None
         self._vc = [0]

@@ -30,7 +30,7 @@ class Parameter(Tensor):
             arr, vc = _dt.infer_array(data), [0]
         self._data = arr
         self._vc = vc
-        self.grad = None
+        self._grad = None
         self._rg = False
         self._grad_fn = None
         self.name = None

@@ -437,7 +437,13 @@ def test_float32_stays_float32():
         kwargs = dict(momentum=0.9) if cls in (optim.SGD, optim.RMSprop) else dict(amsgrad=True)
         p = leaf(np.ones((3, 2)), dtype=np.float32)
         opt = cls([p], lr=0.01, weight_decay=0.01, **kwargs)
-        p.grad = autograd.tensor(np.full((3, 2), 0.5, dtype=np.float64))  # float64 grad
+        with pytest.raises(TypeError, match="dtype float64"):
+            p.grad = autograd.tensor(np.full((3, 2), 0.5, dtype=np.float64))
+        # a float64 gradient can still meet a float32 parameter whose data was
+        # replaced after backward; the update must not upcast it
+        p.data = np.ones((3, 2), dtype=np.float64)
+        p.grad = autograd.tensor(np.full((3, 2), 0.5, dtype=np.float64))
+        p.data = np.ones((3, 2), dtype=np.float32)
         opt.step()
         opt.step()
         assert p.dtype == np.float32

@@ -95,10 +95,13 @@ def test_params_of_the_wrong_kind():
 
 
 def test_gradient_of_the_wrong_shape():
-    p = leaf(3)
+    p = leaf(1)
     opt = optim.Adam([p])
     p.grad = autograd.tensor(np.ones(1))
+    p.data = np.ones(3)  # resized after backward: the gradient no longer fits
     with pytest.raises(RuntimeError, match=r"parameter 0 of group 0 has shape \(3,\) but its "
                                            r"\.grad has shape \(1,\)"):
         opt.step()
     np.testing.assert_array_equal(p.data, np.ones(3))
+    with pytest.raises(RuntimeError, match=r"assigned grad has shape \(1,\)"):
+        p.grad = autograd.tensor(np.ones(1))  # refused at once, as PyTorch

@@ -232,3 +232,20 @@ def test_a_grad_that_cannot_take_the_sum_in_place_is_replaced():
     x.grad = ag.zeros(1, dtype=ag.float64).expand(2)  # a read-only broadcast view
     (x * 2).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+
+
+@pytest.mark.parametrize("value,kind,words", [
+    (ag.ones(3, dtype=ag.float64), RuntimeError, ["shape (3,)", "(2,)"]),
+    (ag.ones(2, dtype=ag.float32), RuntimeError, ["dtype float32", "float64"]),
+    (np.ones(2), TypeError, ["Tensor or None", "ndarray"]),
+], ids=["shape", "dtype", "array"])
+def test_assigning_a_grad_that_does_not_fit_is_refused_as_in_pytorch(value, kind, words):
+    x = ag.ones(2, dtype=ag.float64, requires_grad=True)
+    x.grad = ag.tensor([1.0, 2.0], dtype=ag.float64)
+    kept = x.grad
+    with pytest.raises(kind) as info:
+        x.grad = value
+    assert all(w in str(info.value) for w in words)
+    assert x.grad is kept
+    x.grad = None
+    assert x.grad is None

@@ -455,7 +455,7 @@ def test_var_of_empty_is_nan_with_a_warning():
 
 def test_var_and_std_argument_errors_name_the_op():
     x = leaf([1., 2., 4.])
-    x.grad = ag.tensor([9., 9., 9.])
+    x.grad = ag.tensor([9., 9., 9.], dtype=ag.float64)
     with pytest.raises(TypeError, match=r"var: correction must be a number, got str 'a'"):
         x.var(correction="a")
     with pytest.raises(TypeError, match=r"std: needs a floating-point tensor, got dtype int64"):
@@ -551,7 +551,7 @@ def test_norm_with_nan():
 ])
 def test_norm_bad_p_is_a_clear_error(p, kind, match):
     x = leaf([1., 2.])
-    x.grad = ag.tensor([7., 7.])
+    x.grad = ag.tensor([7., 7.], dtype=ag.float64)
     with pytest.raises(kind, match=match):
         x.norm(p)
     assert x.grad.detach().numpy().tolist() == [7., 7.]
@@ -601,7 +601,7 @@ def test_norm_gradient_is_finite_wherever_the_input_is(shape, seed, p, data):
 
 def test_clip_grad_norm_inf_sees_nan_in_any_gradient():
     a, b = leaf([1., 2.]), leaf([1., 2.])
-    a.grad, b.grad = ag.tensor([1., 2.]), ag.tensor([nan, 0.])  # NaN not in the first
+    a.grad, b.grad = ag.tensor([1., 2.], dtype=ag.float64), ag.tensor([nan, 0.], dtype=ag.float64)
     total = nn.utils.clip_grad_norm_([a, b], 1.0, norm_type=inf)
     assert np.isnan(total.item())
     assert np.isnan(a.grad.detach().numpy()).all() and np.isnan(b.grad.detach().numpy()).all()  # as PyTorch
