@@ -339,3 +339,30 @@ def test_view_of_memory_that_cannot_be_viewed_is_refused_as_in_pytorch():
         a.T.view(6)
     assert a.T.reshape(6).shape == (6,)  # reshape copies instead
     assert a.T.contiguous().view(6).shape == (6,)
+
+
+@pytest.mark.parametrize("write", [lambda v: v.mul_(3), lambda v: v.zero_(),
+                                   lambda v: v.fill_(2.0), lambda v: v.copy_(ag.ones(2)),
+                                   lambda v: v.__setitem__(0, 9.0)],
+                         ids=["mul_", "zero_", "fill_", "copy_", "setitem"])
+@pytest.mark.parametrize("base_kind", ["non-leaf", "leaf"])
+def test_a_constant_write_through_a_no_grad_view_of_something_requiring_grad_is_refused(
+        write, base_kind):
+    x = ag.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=ag.float64, requires_grad=True)
+    base = x * 1 if base_kind == "non-leaf" else x
+    with ag.no_grad():
+        v = base[0]
+    before, version = base.data.copy(), base._vc[0]
+    with pytest.raises(RuntimeError, match="no_grad"):
+        write(v)
+    np.testing.assert_array_equal(base.data, before)
+    assert base._vc[0] == version
+
+
+def test_copying_a_constant_into_a_non_leaf_keeps_it_in_the_graph_with_zero_gradient():
+    x = ag.tensor([1.0, 2.0, 3.0], dtype=ag.float64, requires_grad=True)
+    b = x * 1.0
+    b.copy_(ag.tensor([5.0, 5.0, 5.0], dtype=ag.float64))
+    assert b.requires_grad  # PyTorch: CopyBackwards
+    (b * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])  # zeros, not None

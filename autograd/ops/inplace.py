@@ -122,6 +122,7 @@ def apply_inplace(t, fn, other, label):
             _leaf_error(t, label)
         _rebase(t, ew.binary(fn, _history_copy(t), other), label)
         return t
+    _check_untracked_write(t, label)
     od = other._data if isinstance(other, Tensor) else other
     try:
         _UFUNCS[fn](t._data, od, out=t._data)
@@ -138,11 +139,10 @@ def fill_inplace(t, value, label):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise ShapeError(f"{label}: the fill value must be a number or a 0-d tensor, got a "
                          f"tensor of shape {value.shape} (to copy values use copy_)")
-    if _state.enabled and t._rg:
-        if t._grad_fn is None:
-            _leaf_error(t, label)
-        _rebase(t, ew.binary(ew.Mul, _history_copy(t), 0.0) + value, label)
+    if _tracked(t, value):
+        setitem(t, Ellipsis, value, label)
         return t
+    _check_untracked_write(t, label)
     try:
         t._data[...] = value
     except (ValueError, TypeError) as e:
@@ -154,13 +154,29 @@ def fill_inplace(t, value, label):
 
 def copy_inplace(t, src):
     if _tracked(t, src):
-        if t._rg and t._grad_fn is None:
-            _leaf_error(t, "copy_")
         s = src if isinstance(src, Tensor) else _wrap(np.asarray(src, dtype=t.dtype))
-        _rebase(t, broadcast_to(s, t.shape, "copy_"), "copy_")
+        broadcast_to(s, t.shape, "copy_")  # only checks that src fits
+        setitem(t, Ellipsis, s, "copy_")
         return t
+    _check_untracked_write(t, "copy_")
     _write(t, src._data if isinstance(src, Tensor) else src, "copy_")
     return t
+
+
+def _check_untracked_write(t, label):
+    """An in-place op that records nothing (neither the tensor nor the
+    operand requires grad) still changes memory.  Through a view made under
+    ``no_grad`` of something that requires grad, that would change values
+    behind the back of their history (a silently wrong gradient, or a
+    changed leaf): refused as a tracked write would be (PyTorch refuses
+    too)."""
+    if not _state.enabled or getattr(t, "_view", None) is None:
+        return
+    root = t
+    while getattr(root, "_view", None) is not None:
+        root = root._view.base
+    if root._rg:
+        _check_view_writable(t, label)
 
 
 class IndexPut(Function):
@@ -191,20 +207,24 @@ class IndexPut(Function):
         return g_old, g_val, None
 
 
-def setitem(t, index, value):
+def setitem(t, index, value, label="__setitem__"):
+    """``t[index] = value``; with autograd recording, the write becomes an
+    `IndexPut` node (also used by ``fill_`` and ``copy_`` with index ``...``:
+    the old values get gradient 0, the written ones pass theirs on)."""
     index = _norm_index(index)
     if _tracked(t, value):
         if t._rg and t._grad_fn is None:
-            _leaf_error(t, "__setitem__")
+            _leaf_error(t, label)
         v = value
         if isinstance(v, Tensor) and v.dtype != t.dtype:
             v = ew.cast(v, t.dtype)
         try:
             updated = IndexPut.apply(_history_copy(t), v, index)
         except (ValueError, IndexError, TypeError) as e:
-            raise _plain_type(e)(f"__setitem__ on a tensor of shape {t.shape}: {e}") from None
-        _rebase(t, updated, "__setitem__")
+            raise _plain_type(e)(f"{label} on a tensor of shape {t.shape}: {e}") from None
+        _rebase(t, updated, label)
         return
+    _check_untracked_write(t, label)
     try:
         t._data[index] = value._data if isinstance(value, Tensor) else value
     except (ValueError, IndexError, TypeError) as e:
