@@ -48,7 +48,25 @@ def _binary(fn):
     return op
 
 
+def _compare(ufunc):
+    def op(a, b):
+        return _ew.compare(ufunc, a, b)
+    return op
+
+
+def _bitwise(ufunc):
+    def op(a, b):
+        return _ew.bitwise(ufunc, a, b)
+    return op
+
+
+# comparisons and bitwise ops go through chainrule too, so a NumPy scalar on
+# the left is as weak as on the right and complex operands are refused alike
 _UFUNCS = {
+    **{u: _compare(u) for u in (np.equal, np.not_equal, np.less, np.less_equal, np.greater,
+                                np.greater_equal, np.logical_and, np.logical_or,
+                                np.logical_xor)},
+    **{u: _bitwise(u) for u in (np.bitwise_and, np.bitwise_or, np.bitwise_xor)},
     np.add: _binary(_ew.Add),
     np.subtract: _binary(_ew.Sub),
     np.multiply: _binary(_ew.Mul),

@@ -95,14 +95,16 @@ def _only_numpy_scalars(data):
     arrays: they carry their dtype, which PyTorch keeps."""
     if not isinstance(data, (list, tuple)) or not data:
         return False
-    stack = [data]
+    stack, leaves = [data], 0
     while stack:
         x = stack.pop()
         if isinstance(x, (list, tuple)):
             stack.extend(x)
         elif not isinstance(x, (np.generic, np.ndarray)):
             return False
-    return True
+        else:
+            leaves += 1
+    return leaves > 0  # [[]] has no NumPy leaf: Python data, float32
 
 
 def result_dtype(a, b):

@@ -96,6 +96,7 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     fill_value = _fill_arg(fill_value, "full")
     dtype = (_dt.default_dtype_for(fill_value) if dtype is None
              else dtype_arg(dtype, "full"))
+    _check_fill_fits(fill_value, dtype, "full")
     return _make(np.full(_size((size,), "full"), fill_value, dtype=dtype), requires_grad)
 
 
@@ -130,8 +131,17 @@ def ones_like(t, dtype=None, requires_grad=False):
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
     fill_value = _fill_arg(fill_value, "full_like")
-    return _make(np.full(t.shape, fill_value, dtype=_like_dtype(t, dtype, "full_like")),
-                 requires_grad)
+    dtype = _like_dtype(t, dtype, "full_like")
+    _check_fill_fits(fill_value, dtype, "full_like")
+    return _make(np.full(t.shape, fill_value, dtype=dtype), requires_grad)
+
+
+def _check_fill_fits(value, dtype, fn):
+    """A complex fill value in a real dtype would lose its imaginary part
+    (PyTorch refuses it)."""
+    if isinstance(value, complex) and np.dtype(dtype).kind != "c":
+        raise DTypeError(f"{fn}(): fill_value {value!r} is complex but dtype is "
+                         f"{np.dtype(dtype)}; its imaginary part would be lost")
 
 
 def rand(*size, dtype=None, requires_grad=False):
@@ -204,7 +214,15 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     if dtype is None:
         is_int = all(isinstance(v, int) for v in (start, end, step))
         dtype = np.int64 if is_int else _dt.DEFAULT_FLOAT
-    return _make(np.arange(start, end, step).astype(dtype_arg(dtype, "arange")), requires_grad)
+    dtype = dtype_arg(dtype, "arange")
+    if dtype.kind in "iub" and not all(isinstance(v, int) for v in (start, end, step)):
+        # PyTorch first converts the arguments to the integer dtype
+        # (arange(2.5, dtype=int64) is [0, 1]), then counts
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ArgumentError("arange(): step must be nonzero (it is 0 once converted to "
+                                f"{dtype})")
+    return _make(np.arange(start, end, step).astype(dtype), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):

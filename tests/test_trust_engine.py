@@ -249,3 +249,40 @@ def test_assigning_a_grad_that_does_not_fit_is_refused_as_in_pytorch(value, kind
     assert x.grad is kept
     x.grad = None
     assert x.grad is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda: ag.tensor([1 + 2j]).clamp(max=0.5),
+    lambda: ag.maximum(ag.tensor([1 + 5j]), ag.tensor([2 + 0j])),
+    lambda: ag.minimum(ag.tensor([1.0]), ag.tensor([1j])),
+    lambda: np.float64(2) < ag.tensor([1j]),
+    lambda: ag.full((2,), 2 + 3j, dtype=ag.float32),
+    lambda: ag.full_like(ag.zeros(2), 2 + 3j),
+], ids=["clamp", "maximum", "minimum", "numpy-scalar-lt", "full", "full_like"])
+def test_complex_values_are_never_ordered_or_truncated(call):
+    with pytest.raises(TypeError, match="complex"):
+        call()
+
+
+def test_numpy_scalars_are_weak_on_either_side_of_bitwise_ops():
+    t = ag.tensor([5, 6], dtype=ag.int8)
+    assert (np.int32(3) & t).dtype == np.int8
+    assert (t & np.int32(3)).dtype == np.int8
+    np.testing.assert_array_equal((np.int64(4) | t).data, [5, 6])
+
+
+@pytest.mark.parametrize("args,expected", [((2.5,), [0, 1]), ((0, 3, 1.5), [0, 1, 2]),
+                                           ((1.9, 4.2), [1, 2, 3])])
+def test_arange_with_an_integer_dtype_converts_its_arguments_first(args, expected):
+    out = ag.arange(*args, dtype=ag.int64)
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out.data, expected)
+
+
+def test_arange_whose_step_converts_to_zero_is_refused():
+    with pytest.raises(RuntimeError, match="step must be nonzero"):
+        ag.arange(0, 1, 0.25, dtype=ag.int64)
+
+
+def test_an_empty_nested_list_is_float32():
+    assert ag.tensor([[]]).dtype == np.float32 and ag.tensor([[]]).shape == (1, 0)

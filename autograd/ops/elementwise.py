@@ -543,6 +543,7 @@ def clamp(x, min=None, max=None):
     (then clamp is ``minimum(maximum(x, min), max)``, PyTorch's order)."""
     if min is None and max is None:
         raise ArgumentError("clamp(): at least one of min and max must be given")
+    _refuse_unordered("clamp", x, min, max)
     if isinstance(min, np.generic):
         min = min.item()
     if isinstance(max, np.generic):
@@ -613,9 +614,20 @@ def minimum(a, b):
     return _binary_tensors(Minimum, a, b)
 
 
+def _refuse_unordered(op, *operands):
+    """clamp, maximum and minimum compare values: complex numbers have no
+    order (NumPy would order them lexicographically; PyTorch refuses)."""
+    for v in operands:
+        d = v._data if isinstance(v, Tensor) else v
+        if isinstance(d, complex) or getattr(d, "dtype", None) is not None and d.dtype.kind == "c":
+            raise DTypeError(f"{op}: complex numbers have no order; compare .abs() or the "
+                             "real part instead")
+
+
 def _binary_tensors(fn, a, b):
     """Like `binary` but scalars become constant tensors (the op needs them
     as arrays in backward)."""
+    _refuse_unordered(fn.__name__.lower(), a, b)
     if not isinstance(a, Tensor):
         a = _as_const(a, b, fn)
     if not isinstance(b, Tensor):
