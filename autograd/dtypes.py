@@ -126,6 +126,8 @@ def weak_result_dtype(strong, weak):
     sk, wk = strong.kind, weak.kind
     if sk == "c" or (sk == "f" and wk != "c"):
         return strong
-    if sk == "b" or wk in "fc":
+    if wk == "c":  # complex of the tensor's precision; complex64 for integers
+        return np.dtype(np.complex128 if strong == np.float64 else np.complex64)
+    if sk == "b" or wk == "f":
         return result_dtype(strong, weak)
     return strong

@@ -453,8 +453,11 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self):
-        return _wrap(np.logical_not(self._data) if self._data.dtype == np.bool_
-                     else np.invert(self._data))
+        d = self._data
+        if d.dtype.kind in "fc":
+            raise DTypeError(f"~ (invert): defined for integer and bool tensors only, got "
+                             f"dtype {d.dtype}")
+        return _wrap(np.logical_not(d) if d.dtype == np.bool_ else np.invert(d))
 
     def __and__(self, other):
         return _ew.bitwise(np.bitwise_and, self, other)

@@ -286,3 +286,19 @@ def test_arange_whose_step_converts_to_zero_is_refused():
 
 def test_an_empty_nested_list_is_float32():
     assert ag.tensor([[]]).dtype == np.float32 and ag.tensor([[]]).shape == (1, 0)
+
+
+@pytest.mark.parametrize("dtype,expected", [(np.int64, np.complex64), (np.float32, np.complex64),
+                                            (np.float64, np.complex128),
+                                            (np.bool_, np.complex64)])
+def test_a_python_complex_scalar_gives_pytorchs_complex_dtype(dtype, expected):
+    t = ag.tensor(np.array([1, 0], dtype=dtype))
+    assert (t * 1j).dtype == expected and (1j * t).dtype == expected
+
+
+def test_sign_of_bool_is_bool_and_invert_of_float_is_refused():
+    b = ag.tensor([True, False])
+    assert b.sign().dtype == np.bool_
+    np.testing.assert_array_equal(b.sign().data, [True, False])
+    with pytest.raises(TypeError, match="integer and bool"):
+        ~ag.ones(2)

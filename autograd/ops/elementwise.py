@@ -335,6 +335,8 @@ class Sign(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
+        if a.dtype == np.bool_:
+            return a.copy()  # True is positive, False zero (PyTorch keeps bool)
         out = np.sign(a)
         if a.dtype.kind == "f":
             np.copyto(out, 0, where=np.isnan(a))
