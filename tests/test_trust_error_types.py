@@ -2,7 +2,6 @@
 (so ported ``except RuntimeError`` clauses work), while staying the Python
 type that fits (ValueError for a bad value or shape, TypeError for a bad
 dtype), so Pythonic ``except`` clauses work as well."""
-import numpy as np
 import pytest
 
 import autograd as ag

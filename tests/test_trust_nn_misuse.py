@@ -17,7 +17,6 @@ import autograd as ag
 import nn
 import nn.functional as F
 import optim
-from autograd.errors import ArgumentError, DTypeError
 
 
 def f32(*shape):

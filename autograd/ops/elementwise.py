@@ -782,6 +782,3 @@ if not _numpy_keeps_dtype_for_python_scalars():  # only on NumPy 1.x: no cost on
     for _op in (Add, Sub, Mul, Div, PowScalar, Pow, Sigmoid, Relu, LeakyRelu, Elu,
                 Softplus, Clamp):
         _op.forward = _keep_operand_dtype(_op.forward)
-
-
-from .movement import Expand  # noqa: E402
