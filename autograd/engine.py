@@ -279,10 +279,10 @@ def _accumulate_into(t, g, owned):
     user gave it another dtype or shape); then out of place.
 
     A first gradient is stored as is, but with ``owned`` (ids of the
-    buffers already handed out) no two leaves may share gradient memory: the same buffer can reach several
-    leaves (an Add passes its gradient to both inputs, a reshape passes a
-    view of it), and a user zeroing one ``.grad`` in place must not zero
-    another.  Buffers are identified by the array that owns the memory, so
+    buffers already handed out) no two leaves may share gradient memory:
+    the same buffer can reach several leaves (an Add passes its gradient to
+    both inputs, a reshape passes a view of it), and a user zeroing one
+    ``.grad`` in place must not zero another.  Buffers are identified by the array that owns the memory, so
     the common case -- a weight gradient that is a transposed view of a
     fresh GEMM result -- is kept without a copy."""
     if g._data.dtype != t._data.dtype:

@@ -24,6 +24,7 @@ import traceback
 
 import numpy as np
 
+from .errors import DTypeError
 from .grad_mode import _state
 
 _new = object.__new__
@@ -275,7 +276,7 @@ _RELEASED = _Released()
 
 
 def _refuse_complex(cls):
-    raise TypeError(_COMPLEX_REFUSAL.format(
+    raise DTypeError(_COMPLEX_REFUSAL.format(
         what=f"{cls.__name__}: an op on a tensor that requires grad produced a complex result"))
 
 

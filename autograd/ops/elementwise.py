@@ -80,9 +80,8 @@ _ORDERING = (np.less, np.less_equal, np.greater, np.greater_equal)
 def compare(ufunc, a, b):
     """Comparisons and logical ops: NumPy result, never differentiable."""
     da, db = compare_arrays(a, b)
-    if ufunc in _ORDERING and "c" in (np.asarray(da).dtype.kind, np.asarray(db).dtype.kind):
-        raise DTypeError(f"{ufunc.__name__}: complex numbers have no order; compare .abs() "
-                         "or the real part instead")
+    if ufunc in _ORDERING:
+        refuse_unordered(ufunc.__name__, da, db)
     try:
         return _wrap(np.asarray(ufunc(da, db)))
     except ValueError:
@@ -322,8 +321,13 @@ class Abs(_Elementwise):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        sign = np.asarray(np.sign(a._data))  # asarray: 0-d input gives a scalar
-        return g * np.nan_to_num(sign, copy=False)  # PyTorch: sgn(NaN) = 0
+        return g * sgn(a._data)
+
+
+def sgn(a):
+    """The sign of an array as PyTorch's sgn: -1, 0 or 1, and 0 at NaN
+    (NumPy's sign gives NaN there)."""
+    return np.nan_to_num(np.asarray(np.sign(a)), copy=False)  # asarray: 0-d gives a scalar
 
 
 class Sign(_Elementwise):
@@ -337,10 +341,7 @@ class Sign(_Elementwise):
     def forward(ctx, a):
         if a.dtype == np.bool_:
             return a.copy()  # True is positive, False zero (PyTorch keeps bool)
-        out = np.sign(a)
-        if a.dtype.kind == "f":
-            np.copyto(out, 0, where=np.isnan(a))
-        return out
+        return sgn(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -349,8 +350,7 @@ class Sign(_Elementwise):
 
 def sign(x):
     if x._data.dtype.kind == "c":
-        raise DTypeError(f"sign: not defined for complex tensors (got dtype {x._data.dtype}); "
-                         "z / z.abs() is the complex sign")
+        _refuse_complex_input("sign", x)
     return Sign.apply(x)
 
 
@@ -545,7 +545,7 @@ def clamp(x, min=None, max=None):
     (then clamp is ``minimum(maximum(x, min), max)``, PyTorch's order)."""
     if min is None and max is None:
         raise ArgumentError("clamp(): at least one of min and max must be given")
-    _refuse_unordered("clamp", x, min, max)
+    refuse_unordered("clamp", x, min, max)
     if isinstance(min, np.generic):
         min = min.item()
     if isinstance(max, np.generic):
@@ -616,9 +616,11 @@ def minimum(a, b):
     return _binary_tensors(Minimum, a, b)
 
 
-def _refuse_unordered(op, *operands):
-    """clamp, maximum and minimum compare values: complex numbers have no
-    order (NumPy would order them lexicographically; PyTorch refuses)."""
+def refuse_unordered(op, *operands):
+    """Ops that compare values (<, clamp, maximum, max, argmax, softmax...)
+    need real numbers: complex ones have no order (NumPy would order them
+    lexicographically; PyTorch refuses).  Operands may be tensors, arrays
+    or scalars."""
     for v in operands:
         d = v._data if isinstance(v, Tensor) else v
         if isinstance(d, complex) or getattr(d, "dtype", None) is not None and d.dtype.kind == "c":
@@ -629,7 +631,7 @@ def _refuse_unordered(op, *operands):
 def _binary_tensors(fn, a, b):
     """Like `binary` but scalars become constant tensors (the op needs them
     as arrays in backward)."""
-    _refuse_unordered(fn.__name__.lower(), a, b)
+    refuse_unordered(fn.__name__.lower(), a, b)
     if not isinstance(a, Tensor):
         a = _as_const(a, b, fn)
     if not isinstance(b, Tensor):
@@ -745,12 +747,11 @@ def cast(x, dtype):
                          "that would drop its imaginary part; take .real/.abs() explicitly "
                          "or convert with .to()")
     if dtype.kind == "c" and x._rg and _state.enabled:
-        raise TypeError(_COMPLEX_REFUSAL.format(
+        raise DTypeError(_COMPLEX_REFUSAL.format(
             what=f"a {x._data.dtype} tensor that requires grad cannot become {dtype}"))
     if dtype.kind != "f" or not x._rg:
         return _wrap(x._data.astype(dtype))
     return Cast.apply(x, dtype)
-
 
 
 # ------------------------------------------------------- NumPy < 2 support

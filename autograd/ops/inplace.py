@@ -13,7 +13,7 @@ from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, _wrap, hand_over_retention
 from . import elementwise as ew
-from .movement import (Expand, Index, Permute, Reshape, broadcast_to, getitem,
+from .movement import (Expand, Index, Permute, Reshape, check_broadcastable, getitem,
                        sum_to, _norm_index)
 
 _UFUNCS = {ew.Add: np.add, ew.Sub: np.subtract, ew.Mul: np.multiply, ew.Div: np.true_divide}
@@ -86,10 +86,7 @@ def _check_view_writable(t, label):
     """Refuse, before anything is written, an in-place op through a chain
     of views that ends at a leaf requiring grad or passes an expand (whose
     elements share memory)."""
-    while True:
-        view = getattr(t, "_view", None)
-        if view is None:
-            break
+    for view in _views_up_from(t):
         if not view.recorded:
             raise RuntimeError(
                 f"{label}: this tensor (shape {t.shape}) is a view made under no_grad(), "
@@ -101,9 +98,24 @@ def _check_view_writable(t, label):
                 f"{label}: this tensor (shape {t.shape}) is an expand/broadcast_to view of a "
                 f"tensor of shape {view.base.shape}: several of its elements share one memory "
                 "location, so an in-place write is ambiguous. Call .clone() first.")
+    root = _view_root(t)
+    if root._rg and root._grad_fn is None:
+        _leaf_error(root, label + " (through a view)")
+
+
+def _views_up_from(t):
+    """The `ViewOf` records from ``t`` up to the tensor that owns the memory."""
+    view = getattr(t, "_view", None)
+    while view is not None:
+        yield view
+        view = getattr(view.base, "_view", None)
+
+
+def _view_root(t):
+    """The tensor that owns the memory ``t`` (a view, or not) looks at."""
+    for view in _views_up_from(t):
         t = view.base
-    if t._rg and t._grad_fn is None:
-        _leaf_error(t, label + " (through a view)")
+    return t
 
 
 def _write(t, values, label):
@@ -155,7 +167,7 @@ def fill_inplace(t, value, label):
 def copy_inplace(t, src):
     if _tracked(t, src):
         s = src if isinstance(src, Tensor) else _wrap(np.asarray(src, dtype=t.dtype))
-        broadcast_to(s, t.shape, "copy_")  # only checks that src fits
+        check_broadcastable(s.shape, t.shape, "copy_")
         setitem(t, Ellipsis, s, "copy_")
         return t
     _check_untracked_write(t, "copy_")
@@ -170,12 +182,7 @@ def _check_untracked_write(t, label):
     behind the back of their history (a silently wrong gradient, or a
     changed leaf): refused as a tracked write would be (PyTorch refuses
     too)."""
-    if not _state.enabled or getattr(t, "_view", None) is None:
-        return
-    root = t
-    while getattr(root, "_view", None) is not None:
-        root = root._view.base
-    if root._rg:
+    if _state.enabled and getattr(t, "_view", None) is not None and _view_root(t)._rg:
         _check_view_writable(t, label)
 
 

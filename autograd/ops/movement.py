@@ -8,7 +8,7 @@ any number of times.
 import numpy as np
 
 from .. import dtypes as _dt
-from .._args import dim_arg, distinct_dims, int_arg, size_arg
+from .._args import dim_arg, dims_arg, distinct_dims, int_arg, size_arg
 from ..errors import ArgumentError, ShapeError
 from ..function import Function
 from ..tensor import Tensor, _wrap, make_view
@@ -89,13 +89,19 @@ def broadcast_to(x, shape, op="broadcast_to"):
     shape = size_arg((shape,), op)
     if x.shape == shape:
         return _alias(x)
-    try:
-        if np.broadcast_shapes(x.shape, shape) != shape:
-            raise ValueError
-    except ValueError:
-        raise ShapeError(f"{op}(): cannot broadcast shape {x.shape} to {shape}: each dim must "
-                         "match the target's or be 1 (missing leading dims count as 1)") from None
+    check_broadcastable(x.shape, shape, op)
     return _share_version(Expand.apply(x, shape), x, Expand, shape)
+
+
+def check_broadcastable(shape, target, op):
+    """Refuse, naming ``op``, a ``shape`` that does not broadcast to ``target``."""
+    try:
+        if np.broadcast_shapes(shape, target) == target:
+            return
+    except ValueError:
+        pass
+    raise ShapeError(f"{op}(): cannot broadcast shape {shape} to {target}: each dim must "
+                     "match the target's or be 1 (missing leading dims count as 1)")
 
 
 # ----------------------------------------------------- reshape / permute
@@ -154,10 +160,9 @@ def flatten(x, start_dim=0, end_dim=-1):
 def squeeze(x, dim=None):
     if dim is None:
         return reshape(x, tuple(s for s in x.shape if s != 1))
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    dims = [dim_arg(d, x.ndim, "squeeze") for d in dims]
-    if len(set(dims)) != len(dims):
-        raise ShapeError(f"squeeze(): dim={dim!r} names a dim more than once")
+    # an empty dim list squeezes nothing (for reductions it would mean "all")
+    empty = isinstance(dim, (tuple, list)) and not dim
+    dims = () if empty else dims_arg(dim, x.ndim, "squeeze")
     return reshape(x, tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
 
 

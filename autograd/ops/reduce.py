@@ -16,7 +16,7 @@ from ..errors import ArgumentError, DTypeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _wrap
-from .elementwise import where
+from .elementwise import refuse_unordered, sgn, where
 from .movement import Expand, reshape
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -166,16 +166,8 @@ class MinDim(_PickAlong):
     __slots__ = ()
 
 
-def _ordered(x, op):
-    """Ops that compare values need real numbers (complex numbers have no
-    order; PyTorch refuses them too)."""
-    if x._data.dtype.kind == "c":
-        raise DTypeError(f"{op}: complex numbers have no order (got dtype {x.dtype}); "
-                         "compare .abs() or the real part instead")
-
-
 def _reduce_extreme(x, dim, keepdim, op, full, argfn):
-    _ordered(x, op)
+    refuse_unordered(op, x)
     if x._data.size == 0:
         raise ArgumentError(f"{op}: cannot reduce an empty tensor of shape {x.shape}")
     if dim is None:
@@ -201,17 +193,17 @@ def min(x, dim=None, keepdim=False):
 
 
 def amax(x, dim=None, keepdim=False):
-    _ordered(x, "amax")
+    refuse_unordered("amax", x)
     return AMax.run(x, dim, keepdim, "amax")
 
 
 def amin(x, dim=None, keepdim=False):
-    _ordered(x, "amin")
+    refuse_unordered("amin", x)
     return AMin.run(x, dim, keepdim, "amin")
 
 
 def _check_arg_extreme(x, op):
-    _ordered(x, op)
+    refuse_unordered(op, x)
     if x._data.size == 0:
         raise ArgumentError(f"{op}: an empty tensor (shape {x.shape}) has no largest or "
                             "smallest element")
@@ -349,11 +341,6 @@ def _norm_order(p, dim):
     return float(p)
 
 
-def _sgn(a):
-    """sign with sgn(NaN) = 0, as PyTorch's sgn."""
-    return np.nan_to_num(np.asarray(np.sign(a)), copy=False)  # asarray: 0-d gives a scalar
-
-
 class Norm(_Reduce):
     """Vector p-norm ``(sum |x|^p)^(1/p)`` over axes; p = 0 counts non-zeros,
     p = +-inf is the max/min of |x|.
@@ -394,7 +381,7 @@ class Norm(_Reduce):
         g = _expand_back(g, shape, axes, keep)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if p == 1:
-                return g * _sgn(x._data), None, None, None
+                return g * sgn(x._data), None, None, None
             nrm = _expand_back(out, shape, axes, keep)
             zero = nrm._data == 0
             if p == 2:  # the norm is 0 only where x is: 0 / 1 there
@@ -402,15 +389,15 @@ class Norm(_Reduce):
             if np.isinf(p):  # shared among the elements attaining the norm, or NaN ones
                 ax = np.abs(x._data)
                 hit = (ax == nrm._data) | np.isnan(ax)
-                w = _sgn(x._data) * hit / hit.sum(axis=axes, keepdims=True).astype(ax.dtype)
+                w = sgn(x._data) * hit / hit.sum(axis=axes, keepdims=True).astype(ax.dtype)
                 return g * w, None, None, None
             if p < 1:  # |x|^(p-1) is infinite at 0, where sgn(x) = 0 takes over
-                sx = _sgn(x._data)
+                sx = sgn(x._data)
                 scaled = where(x._data == 0, 1.0, x).abs() ** (p - 1) * sx
                 return g * scaled * nrm ** (1 - p), None, None, None
             scale = where(zero, 0.0, g / where(zero, 1.0, nrm) ** (p - 1))
             if p < 2:
-                return _sgn(x._data) * x.abs() ** (p - 1) * scale, None, None, None
+                return sgn(x._data) * x.abs() ** (p - 1) * scale, None, None, None
             return x * x.abs() ** (p - 2) * scale, None, None, None
 
 
@@ -454,7 +441,7 @@ class _AlongDim(Function):
         if dim is None:
             raise TypeError(f"{op}(): dim is required (the dimension to normalize over)")
         if x.dtype.kind != "f":
-            _ordered(x, op)
+            refuse_unordered(op, x)
             x = x.float()
         return cls.apply(x, dim_arg(dim, x.ndim, op))
 
@@ -537,7 +524,7 @@ def log_softmax(x, dim):
 
 def logsumexp(x, dim=None, keepdim=False):
     if x.dtype.kind != "f":
-        _ordered(x, "logsumexp")
+        refuse_unordered("logsumexp", x)
         x = x.float()
     return LogSumExp.run(x, dim, keepdim, "logsumexp")
 

@@ -15,8 +15,10 @@ from numpy.lib.stride_tricks import as_strided
 from ..function import Function
 
 
-def out_size(size, k, stride, pad, dil):
-    return (size + 2 * pad - dil * (k - 1) - 1) // stride + 1
+def out_size(size, k, stride, dil):
+    """How many windows of ``k`` taps (``dil`` apart) fit, ``stride`` apart,
+    along an axis of ``size`` elements (padding included)."""
+    return (size - dil * (k - 1) - 1) // stride + 1
 
 
 def windows_of(x, kernel, stride, dilation, batch_last=False):
@@ -31,8 +33,7 @@ def windows_of(x, kernel, stride, dilation, batch_last=False):
     kh, kw = kernel
     sh, sw = stride
     dh, dw = dilation
-    oh = (h - dh * (kh - 1) - 1) // sh + 1
-    ow = (w - dw * (kw - 1) - 1) // sw + 1
+    oh, ow = out_size(h, kh, sh, dh), out_size(w, kw, sw, dw)
     spatial = (sh_ * dh, sw_ * dw, sh_ * sh, sw_ * sw)
     if batch_last:
         return as_strided(x, (c, kh, kw, oh, ow, n), (sc,) + spatial + (sn,), writeable=False)

@@ -16,7 +16,7 @@ import math
 
 import autograd as ag
 from autograd import Tensor
-from autograd.ops.window import unfold
+from autograd.ops.window import out_size, unfold
 
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import check_layer_tensors, not_tensor, size_arg
@@ -74,8 +74,8 @@ def _conv(input, weight, bias, stride, pads, dilation, groups):
     n, c, h, w = input.shape
     o, cg, kh, kw = weight.shape
     top, bottom, left, right = pads
-    oh = (h + top + bottom - dilation[0] * (kh - 1) - 1) // stride[0] + 1
-    ow = (w + left + right - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    oh = out_size(h + top + bottom, kh, stride[0], dilation[0])
+    ow = out_size(w + left + right, kw, stride[1], dilation[1])
     # Batch-last layout (C, H, W, N) throughout: the im2col copy and the
     # backward's Fold then move rows of OW*N contiguous elements, not OW.
     x = input.permute(1, 2, 3, 0).contiguous()
