@@ -26,6 +26,7 @@ arguments bind as in NumPy; an argument an adapter does not accept sends
 the call to route 2 or 3.  None of this is on the per-op hot path: the
 library never calls NumPy functions on tensors.
 """
+import functools
 import inspect
 
 import numpy as np
@@ -43,30 +44,16 @@ class _Unsupported(Exception):
 
 # ------------------------------------------------------------------ ufuncs
 def _binary(fn):
-    def op(a, b):
-        return _ew.binary(fn, a, b)
-    return op
-
-
-def _compare(ufunc):
-    def op(a, b):
-        return _ew.compare(ufunc, a, b)
-    return op
-
-
-def _bitwise(ufunc):
-    def op(a, b):
-        return _ew.bitwise(ufunc, a, b)
-    return op
+    return functools.partial(_ew.binary, fn)
 
 
 # comparisons and bitwise ops go through chainrule too, so a NumPy scalar on
 # the left is as weak as on the right and complex operands are refused alike
 _UFUNCS = {
-    **{u: _compare(u) for u in (np.equal, np.not_equal, np.less, np.less_equal, np.greater,
+    **{u: functools.partial(_ew.compare, u) for u in (np.equal, np.not_equal, np.less, np.less_equal, np.greater,
                                 np.greater_equal, np.logical_and, np.logical_or,
                                 np.logical_xor)},
-    **{u: _bitwise(u) for u in (np.bitwise_and, np.bitwise_or, np.bitwise_xor)},
+    **{u: functools.partial(_ew.bitwise, u) for u in (np.bitwise_and, np.bitwise_or, np.bitwise_xor)},
     np.add: _binary(_ew.Add),
     np.subtract: _binary(_ew.Sub),
     np.multiply: _binary(_ew.Mul),

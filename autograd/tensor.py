@@ -554,6 +554,11 @@ class Tensor:
 
     # --------------------------------------------------------- reductions
     def sum(self, dim=None, keepdim=False, axis=None, keepdims=False, dtype=None):
+        if dtype is not None and self._rg and _grad_state.enabled \
+                and np.dtype(dtype).kind != "f":
+            raise DTypeError(f"sum(dtype={np.dtype(dtype)}): the result could not carry the "
+                             "gradient of this tensor, which requires grad (PyTorch refuses "
+                             "too); sum first, or .detach() if no gradient is wanted")
         x = self if dtype is None else self.to(dtype)
         return _ops.reduce.sum(x, _dim_arg(dim, axis, "sum"), _keep_arg(keepdim, keepdims))
 

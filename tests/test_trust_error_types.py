@@ -36,3 +36,12 @@ def test_pytorch_raises_runtime_error_for_the_same_misuse(call):
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError):
         call(torch)
+
+
+def test_sum_into_an_integer_dtype_of_a_tensor_requiring_grad_is_refused():
+    """It would silently cut the graph (PyTorch refuses too)."""
+    x = ag.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="sum"):
+        x.sum(dtype=ag.int64)
+    assert x.detach().sum(dtype=ag.int64).item() == 3
+    assert x.sum(dtype=ag.float64).requires_grad
