@@ -17,6 +17,7 @@ from .ops.movement import cat, stack, split, chunk, pad, broadcast_to, sum_to
 from .ops.matmul import matmul
 from .ops import reduce as _reduce
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from . import viz  # noqa: E402  (graph pictures; graphviz itself is imported lazily)
 
 concatenate = cat
 
