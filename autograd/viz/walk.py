@@ -8,7 +8,6 @@ edge once, and numbers items in the order it meets them.  That order, not
 from collections import deque
 
 from ..function import Function
-from ..tensor import Tensor
 
 
 class Graph:
@@ -66,7 +65,3 @@ def walk(tensors):
                 ins.append(add(fn if isinstance(fn, Function) else fn.variable))
     return graph
 
-
-def leaf_tensor(obj):
-    """``obj`` when it is a leaf tensor of the walk (not a graph node)."""
-    return obj if isinstance(obj, Tensor) else None
