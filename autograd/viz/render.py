@@ -5,6 +5,7 @@ Both the Python package and Graphviz's ``dot`` program are optional, so
 their absence is reported at the call, with what to install, instead of as
 a stack trace from inside graphviz when the picture is first displayed.
 """
+import functools
 import shutil
 
 from .picture import body_lines
@@ -34,6 +35,7 @@ def _graphviz():
     return graphviz
 
 
+@functools.lru_cache(maxsize=None)
 def _digraph_class(graphviz):
     """A Digraph whose drawing calls turn graphviz's ExecutableNotFound
     (``dot`` removed after the picture was made) into our message."""
