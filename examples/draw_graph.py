@@ -33,6 +33,7 @@ def save_svg(graph, name):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(svg)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the picture is for everyone
         os.replace(tmp, os.path.join(OUT, name))
     except BaseException:
         os.unlink(tmp)

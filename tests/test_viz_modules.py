@@ -41,7 +41,7 @@ def ops_drawn(d):
         if name.startswith(("legend", "s")) or a.get("shape") == "note":
             continue
         if a.get("shape") == "box3d":
-            n += int(re.search(r"(\d+) ops", a["label"]).group(1))
+            n += int(re.search(r"(\d+) ops?", a["label"]).group(1))
         elif "requires grad" not in a["label"] and "no grad" not in a["label"]:
             n += 1
     return n
@@ -80,31 +80,57 @@ def test_module_called_twice_is_two_boxes_sharing_one_weight():
 def test_resnet_default_picture_is_folded_to_fit(resnet):
     model, loss = resnet
     d = Dot(to_dot(loss, model))
-    assert len(d.nodes) <= 200
-    assert "deeper than depth 2 folded into single nodes (to fit max_nodes=200)" in d.text
+    # 1,214 nodes unfolded; depth-2 folding leaves 174 nodes but a path of
+    # 150, so blocks are folded too: 20 blocks + 3 stem layers
+    assert "23 module calls deeper than depth 1 folded into single nodes (to fit " \
+        "max_nodes=200: at most 200 nodes, 50 in a row)" in d.text
+    assert len(d.nodes) == 33
+    block = d.one("layer1.3 (BasicBlock)")
+    assert d.label(block)[1].startswith("304 params, ")         # 2*4*4*3*3 + 2*(4+4)
+    assert d.label(block)[2] == "(2, 4, 8, 8) -> (2, 4, 8, 8)"
+    assert d.nodes[block]["shape"] == "box3d"
+    assert d.clusters_of[block] == ("ResNetStyle", "layer1 (Sequential)")
+    # the image needs no grad: only the weight side of the stem conv is recorded,
+    # and the fold has no input edge
+    assert d.label(d.one("stem.0 (Conv2d)"))[1:] == ["108 params, 5 ops", "-> (2, 4, 8, 8)"]
+    # blocks are chained in order, stem -> layer1.0 -> ... -> layer2.9
+    order = ["stem.2 (ReLU)"] + [f"layer{s}.{k} (BasicBlock)" for s in (1, 2) for k in range(10)]
+    for a, b in zip(order, order[1:]):
+        assert (d.one(a), d.one(b)) in d.edges
+    assert ops_drawn(d) == total_ops(loss)     # nothing dropped
+    assert "more nodes" not in d.text
+
+
+def test_resnet_larger_max_nodes_opens_the_blocks(resnet):
+    model, loss = resnet
+    d = Dot(to_dot(loss, model, max_nodes=1000))
+    assert "120 module calls deeper than depth 2 folded" in d.text and len(d.nodes) == 174
     conv = d.one("layer1.0.conv1 (Conv2d)")
-    assert d.label(conv)[1:] == [d.label(conv)[1], "(2, 4, 8, 8) -> (2, 4, 8, 8)"]
-    assert d.label(conv)[1].startswith("144 params, ")        # 4*4*3*3
-    assert d.label(d.one("layer2.9.bn2 (BatchNorm2d)"))[1].startswith("8 params, ")
-    assert d.nodes[conv]["shape"] == "box3d"
+    assert d.label(conv) == ["layer1.0.conv1 (Conv2d)", "144 params, 10 ops",
+                             "(2, 4, 8, 8) -> (2, 4, 8, 8)"]
+    assert d.label(d.one("layer2.9.bn2 (BatchNorm2d)"))[1] == "8 params, 15 ops"
     assert d.clusters_of[conv] == ("ResNetStyle", "layer1 (Sequential)",
                                    "layer1.0 (BasicBlock)")
+    # relu is called twice per block: two folds
+    assert len(d.find("layer1.0.relu (ReLU)")) == 2
     add, = [n for n in d.op_nodes("add") if d.clusters_of[n][-1:] == ("layer1.0 (BasicBlock)",)]
-    # the residual add reads the block's input, which came from the stem
-    assert any(d.nodes[a]["lines"][0] == "stem.2 (ReLU)" for a, b in d.edges if b == add)
-    # nothing is dropped: every op is drawn or counted inside a fold
+    # the residual add reads the block's input, the stem's last relu (depth-2
+    # modules such as stem.2 stay open at this level)
+    assert ("ResNetStyle", "stem (Sequential)", "stem.2 (ReLU)") in {
+        d.clusters_of[a] for a, b in d.edges if b == add}
     assert ops_drawn(d) == total_ops(loss)
-    assert not d.find("... ") and "more nodes" not in d.text
+    d = Dot(to_dot(loss, model, max_nodes=None))
+    assert len(d.nodes) == 1214 and "folded" not in d.text
+    assert d.clusters_of[d.one("layer1.0.conv1.weight")] == (
+        "ResNetStyle", "layer1 (Sequential)", "layer1.0 (BasicBlock)",
+        "layer1.0.conv1 (Conv2d)")
 
 
 def test_resnet_collapse_depth(resnet):
     model, loss = resnet
-    d = Dot(to_dot(loss, model, collapse_depth=1))
+    d = Dot(to_dot(loss, model, collapse_depth=1, max_nodes=None))
     blocks = [n for n, a in d.nodes.items() if a["lines"][0].endswith("(BasicBlock)")]
     assert len(blocks) == 20
-    block = d.one("layer1.3 (BasicBlock)")
-    assert d.label(block)[1].startswith("304 params, ")         # 2*144 + 2*8
-    assert d.label(block)[2] == "(2, 4, 8, 8) -> (2, 4, 8, 8)"
     assert "23 module calls deeper than depth 1 folded into single nodes (collapse_depth=1)" \
         in d.text
     assert ("fc (Linear)", 2) in d.clusters
@@ -113,7 +139,7 @@ def test_resnet_collapse_depth(resnet):
     layer1 = d0.one("layer1 (Sequential)")
     assert d0.label(layer1)[1].startswith("3,040 params, ")
     fc = d0.one("fc (Linear)")
-    assert d0.label(fc)[1].startswith("50 params, ") and d0.label(fc)[2] == "(2, 4) -> (2, 10)"
+    assert d0.label(fc)[1] == "50 params, 3 ops" and d0.label(fc)[2] == "(2, 4) -> (2, 10)"
     assert ops_drawn(d0) == total_ops(loss)
 
 
@@ -129,8 +155,8 @@ def test_color_by_module(resnet):
     model, loss = resnet
     d = Dot(to_dot(loss, model, color_by="module"))
     fill = {a["lines"][0]: a["fillcolor"] for a in d.nodes.values()}
-    assert fill["layer1.0.conv1 (Conv2d)"] == fill["layer1.9.bn2 (BatchNorm2d)"]
-    assert fill["layer1.0.conv1 (Conv2d)"] != fill["layer2.0.conv1 (Conv2d)"]
+    assert fill["layer1.0 (BasicBlock)"] == fill["layer1.9 (BasicBlock)"]
+    assert fill["layer1.0 (BasicBlock)"] != fill["layer2.0 (BasicBlock)"]
     legend = [a["label"] for n, a in d.nodes.items() if n.startswith("legend")]
     assert {"stem", "layer1", "layer2", "fc"} <= set(legend)
 
@@ -138,10 +164,10 @@ def test_color_by_module(resnet):
 def test_color_by_grad_on_folds_uses_parameter_gradients(resnet):
     model, loss = resnet
     d = Dot(to_dot(loss, model, color_by="grad"))
-    conv = d.nodes[d.one("layer1.0.conv1 (Conv2d)")]
-    assert conv["fillcolor"] != "#d9d9d9"
-    relu = d.nodes[d.find("layer1.0.relu (ReLU)")[0]]
-    assert relu["fillcolor"] == "#d9d9d9"     # no parameters, no recorded gradient
+    block = d.nodes[d.one("layer1.0 (BasicBlock)")]
+    assert block["fillcolor"] != "#d9d9d9"     # its parameters' joint gradient norm
+    relu = d.nodes[d.one("stem.2 (ReLU)")]
+    assert relu["fillcolor"] == "#d9d9d9"      # no parameters, no recorded gradient
 
 
 def test_record_keeps_intermediate_values_and_gradients():
@@ -194,3 +220,17 @@ def test_resnet_text_is_deterministic():
     a = to_dot(*reversed(resnet_loss(blocks=4)))
     b = to_dot(*reversed(resnet_loss(blocks=4)))
     assert a == b
+
+
+def test_recorded_value_changed_in_place_is_not_shown():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with viz.record():
+        h = x * 3
+        y = (h + 1).sum()
+    add, = Dot(to_dot(y)).op_nodes("add")
+    assert Dot(to_dot(y)).label(add)[1] == "data [4, 7]"
+    first_mul = Dot(to_dot(y)).op_nodes("mul")[0]
+    assert Dot(to_dot(y)).label(first_mul) == ["mul  (2,)", "data [3, 6]"]
+    with ag.no_grad():
+        h.mul_(10)          # the kept argument no longer holds what add read
+    assert Dot(to_dot(y)).label(first_mul) == ["mul  (2,)"]

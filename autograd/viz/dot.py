@@ -136,11 +136,11 @@ def _fold_node(pic, unit):
     params = sum(int(np.prod(graph.items[i].shape)) for i in unit.members
                  if not graph.is_node(i))
     ops = sum(1 for i in unit.members if graph.is_node(i))
-    text = [title, f"{L.count_text(params)} params, {ops} ops" if params
-            else f"{ops} ops"]
+    op_text = f"{ops} op" if ops == 1 else f"{ops} ops"
+    text = [title, f"{L.count_text(params)} params, {op_text}" if params else op_text]
     ins = _shapes(graph, unit.in_items)
     outs = _shapes(graph, unit.out_items)
-    text.append(f"{ins} -> {outs}")
+    text.append(f"{ins} -> {outs}" if ins else f"-> {outs}")
     attrs = {"shape": "box3d", "style": "filled", "fillcolor": _FILL["fold"]}
     if any(pic.facts.is_output[i] for i in unit.out_items):
         attrs.update(peripheries="2")
@@ -149,7 +149,7 @@ def _fold_node(pic, unit):
 
 def _shapes(graph, items):
     if not items:
-        return "()"
+        return ""
     texts = []
     for i in items:
         t = L.shape_text(*item_shape(graph, i))
@@ -162,10 +162,7 @@ def item_shape(graph, i):
     """(shape, dtype) of the tensor item ``i`` stands for."""
     obj = graph.items[i]
     if graph.is_node(i):
-        shape = getattr(obj, "output_shape", None)
-        if shape is None:
-            shape = obj._shape
-        return tuple(shape), getattr(obj, "output_dtype", None)
+        return tuple(obj.output_shape), obj.output_dtype
     return tuple(obj.shape), obj.dtype
 
 
@@ -290,8 +287,11 @@ def _legend(paint, color_by):
     out = ["subgraph cluster_legend {",
            "graph " + attr_list({"label": title, "labelloc": "t", "labeljust": "l",
                                  "style": "rounded", "color": "#999999"})]
-    for k, (fill, text) in enumerate(paint.legend()):
+    rows = paint.legend()
+    for k, (fill, text) in enumerate(rows):
         out.append(f"legend{k} " + attr_list({"label": text, "style": "filled",
                                               "fillcolor": fill, "fontcolor": font_for(fill)}))
+    # invisible edges lay the legend out as one row along rankdir
+    out.extend(f"legend{k} -> legend{k + 1} [style=\"invis\"]" for k in range(len(rows) - 1))
     out.append("}")
     return out

@@ -75,10 +75,10 @@ def _kept_tensors(graph, named):
 
 
 def _from_recorded_inputs(node, kept):
-    args = getattr(node, "recorded_inputs", None)
+    args = node.recorded_inputs
     if not args:
         return
-    versions = getattr(node, "recorded_versions", None) or (None,) * len(args)
+    versions = node.recorded_versions
     for arg, version in zip(args, versions):
         if isinstance(arg, Tensor) and arg.grad_fn is not None and \
                 (version is None or _version(arg) == version):
@@ -86,5 +86,8 @@ def _from_recorded_inputs(node, kept):
 
 
 def _version(t):
-    return t._version if hasattr(t, "_version") else t._vc[0]
+    """The tensor's in-place version counter (what ``recorded_versions``
+    holds).  The Tensor has no public ``_version`` (PyTorch's name) yet, so
+    this reads the counter cell the engine itself compares."""
+    return t._vc[0]
 

@@ -11,7 +11,8 @@ Folding replaces a whole module call (its nodes, nested modules and the
 parameters only it consumed) by one node.  With ``collapse_depth=k`` every
 module deeper than ``k`` is folded; ``max_nodes`` folds the deepest level
 first, one level at a time so sibling blocks still look alike, until the
-picture fits.  When even depth-0 folding is too big (say a 100,000-op chain
+picture fits: at most ``max_nodes`` nodes, and no path longer than a
+quarter of that (200 nodes in one row are as unreadable as 1,000).  When even depth-0 folding is too big (say a 100,000-op chain
 outside any module), the units farthest from the outputs are gathered into
 one explicit "... N more nodes" node: nothing is dropped silently.
 """
@@ -70,7 +71,7 @@ def place_items(graph, chains):
     innermost common scope of its consumers, moved out until it reaches a
     module that owns it (so an input tensor read by the first layer is not
     drawn inside that layer, but its weight is)."""
-    places = [getattr(obj, "scope", None) if graph.is_node(i) else None
+    places = [obj.scope if graph.is_node(i) else None
               for i, obj in enumerate(graph.items)]
     outputs = {i for i, _ in graph.outputs}
     owned = {}
@@ -116,20 +117,25 @@ def _owner_scope(chain, tensor, owned):
 
 def fold(graph, places, chains, collapse_depth, max_nodes):
     """The `View` for the options: the first folding level (deepest first)
-    whose picture has at most ``max_nodes`` nodes, and a cut if none does."""
+    whose picture fits ``max_nodes``, and a cut if even depth 0 does not."""
     deepest = max((s.depth for s in places if s is not None), default=-1)
     first = deepest if collapse_depth is None else min(collapse_depth, deepest)
     levels = [first] if max_nodes is None else list(range(first, -1, -1)) or [first]
     for level in levels:
         keys = _unit_keys(places, chains, level)
-        if max_nodes is None or len(set(keys)) <= max_nodes:
+        if max_nodes is not None and len(set(keys)) > max_nodes:
+            continue
+        view = _build(graph, places, chains, keys, level)
+        if max_nodes is None or _ranks(view) <= max_rank(max_nodes):
             break
-    view = _build(graph, places, chains, keys, level)
+    else:
+        view = _build(graph, places, chains, keys, level)
     notes = []
     folded = sum(1 for u in view.units if u.kind == FOLD)
     if folded:
         why = (f"collapse_depth={collapse_depth}" if level == collapse_depth
-               else f"to fit max_nodes={max_nodes}")
+               else f"to fit max_nodes={max_nodes}: at most {max_nodes} nodes, "
+                    f"{max_rank(max_nodes)} in a row")
         notes.append(f"{folded} module call{'s' if folded != 1 else ''} deeper than depth "
                      f"{level} folded into single nodes ({why})")
     if max_nodes is not None and len(view.units) > max_nodes:
@@ -138,6 +144,33 @@ def fold(graph, places, chains, collapse_depth, max_nodes):
                      f"into one node (max_nodes={max_nodes})")
     view.caption = notes
     return view
+
+
+def max_rank(max_nodes):
+    """The longest chain a picture of ``max_nodes`` may have: a chain of 150
+    blocks is unreadable long before 150 is many nodes, so automatic
+    folding also keeps the longest path within a quarter of ``max_nodes``."""
+    return max(max_nodes // 4, 2)
+
+
+def _ranks(view):
+    """The number of units on the longest path (Kahn's order, iterative)."""
+    n = len(view.units)
+    users = [[] for _ in range(n)]
+    indegree = [0] * n
+    for u, v in view.edges:
+        users[u].append(v)
+        indegree[v] += 1
+    depth = [1] * n
+    ready = [u for u in range(n) if indegree[u] == 0]
+    while ready:
+        u = ready.pop()
+        for v in users[u]:
+            depth[v] = max(depth[v], depth[u] + 1)
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                ready.append(v)
+    return max(depth, default=0)
 
 
 def _unit_keys(places, chains, level):

@@ -18,6 +18,8 @@ not drawn.  A later backward through the same node replaces its entry.
 import contextlib
 import weakref
 
+from .. import graph as _graph
+
 
 
 _grads = weakref.WeakKeyDictionary()
@@ -33,7 +35,6 @@ def _keep(node, grad_outputs, grad_inputs):
 def record():
     """Record intermediate values (ops run inside) and gradients (backward
     passes run inside) for `draw_graph` / `to_dot` to show."""
-    from .. import graph as _graph
     with _graph.record_inputs(), _graph.observe_backward(_keep):
         yield
 
