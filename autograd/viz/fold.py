@@ -53,7 +53,7 @@ class View:
         self.caption = caption
 
 
-class _Chains:
+class Chains:
     """``scope.chain()`` per Scope object, computed once each."""
 
     def __init__(self):

@@ -6,7 +6,7 @@ walk (graph model) -> place (module of each item) -> fold (what to draw)
 """
 from . import dot
 from .facts import gather
-from .fold import FOLD, ITEM, _Chains, fold, place_items
+from .fold import FOLD, ITEM, Chains, fold, place_items
 from .options import Options, named_tensors, outputs_list
 from .walk import walk
 
@@ -30,7 +30,7 @@ def body_lines(fn, outputs, params, show_values, show_grads, show_saved, directi
     options = Options(fn, show_values, show_grads, show_saved, direction, rankdir,
                       collapse_depth, max_nodes, color_by, highlight)
     graph = walk(tensors)
-    chains = _Chains()
+    chains = Chains()
     places = place_items(graph, chains)
     view = fold(graph, places, chains, options.collapse_depth, options.max_nodes)
     facts = gather(graph, named, _needed(view, options))
