@@ -181,17 +181,15 @@ def _run(pairs, retain_graph, create_graph, capture):
             node = ready.pop()
             edges = node._edges
             g = grads.pop(node, None)
+            hooks = node._hooks
+            if hooks is not None:
+                g = _before_node(node, hooks, g, retained, capture, found)
+            elif capture is not None and g is not None and node in capture:
+                for i in capture[node]:
+                    found[i] = g
             if g is None:
                 results = (None,) * len(edges)
             else:
-                hooks = node._hooks
-                if hooks is not None:
-                    g = _before_node(node, hooks, g, retained)
-                if capture is not None and node in capture:
-                    for i in capture[node]:
-                        found[i] = g
-                if hooks is not None and hooks.pre:
-                    g = _hooks.run_pre_hooks(node, g)
                 results = type(node).backward(node, g)
                 if type(results) is not tuple:
                     results = (results,)
@@ -247,13 +245,22 @@ def _run(pairs, retain_graph, create_graph, capture):
     return found
 
 
-def _before_node(node, hooks, g, retained):
-    """The output tensor's hooks, then ``retain_grad`` (which sees what they
-    returned), as in PyTorch."""
+def _before_node(node, hooks, g, retained, capture, found):
+    """What happens to a node's gradient before its backward, in PyTorch's
+    order: the output tensor's hooks, ``retain_grad`` (which sees what they
+    returned), a ``grad()`` capture, then the node's pre-hooks.  None means
+    no gradient (none arrived, or a pre-hook dropped it)."""
+    if g is None:
+        return None
     if hooks.tensor_pre:
         g = _hooks.run_tensor_hooks(hooks.tensor_pre, g)
     if hooks.retained is not None:
         retained.append((hooks.retained, g))
+    if capture is not None and node in capture:
+        for i in capture[node]:
+            found[i] = g
+    if hooks.pre:
+        g = _hooks.run_pre_hooks(node, g)
     return g
 
 

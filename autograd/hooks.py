@@ -94,8 +94,9 @@ def run_pre_hooks(node, grad):
                                 f"{type(out).__name__}; expected a tuple of gradients "
                                 "(or None to keep them)")
             _count(fn, node, out, 1)
-            if out[0] is not None:
-                grad = checked_grad(fn, grad, out[0])
+            if out[0] is None:  # the node gets no gradient: its backward is skipped
+                return None
+            grad = checked_grad(fn, grad, out[0])
     return grad
 
 
@@ -108,10 +109,18 @@ def run_post_hooks(node, grad_inputs, grad):
                                 f"{type(out).__name__}; expected a tuple of gradients "
                                 "(or None to keep them)")
             _count(fn, node, out, len(grad_inputs))
-            grad_inputs = tuple(
-                new if old is None or new is None else checked_grad(fn, old, new)
-                for old, new in zip(grad_inputs, out))
+            grad_inputs = tuple(_replaced(fn, old, new) for old, new in zip(grad_inputs, out))
     return grad_inputs
+
+
+def _replaced(fn, old, new):
+    """A post-hook may drop a gradient (None), not invent one."""
+    if new is None:
+        return None
+    if old is None:
+        raise RuntimeError(f"hook {_name(fn)} returned a gradient where there was none (the "
+                           "input does not need one); return None in that position")
+    return checked_grad(fn, old, new)
 
 
 def checked_grad(fn, old, new):
