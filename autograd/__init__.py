@@ -18,6 +18,7 @@ from .ops.matmul import matmul
 from .ops import reduce as _reduce
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from . import graph
+from . import viz  # graph pictures; the graphviz package itself is imported lazily
 
 concatenate = cat
 

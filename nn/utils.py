@@ -168,3 +168,6 @@ def l1_penalty(parameters, lam, n=1, include_biases=False):
     """
     s = _total(t.abs().sum() for t in _penalised(parameters, include_biases))
     return s * (lam / float(n))
+
+
+from .utils_gradflow import GradFlow, grad_flow  # noqa: E402,F401  (re-exported)
