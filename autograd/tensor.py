@@ -160,6 +160,13 @@ class Tensor:
         return self._grad_fn
 
     @property
+    def _version(self):
+        """How many in-place changes the tensor's memory has seen (PyTorch's
+        name): what saved tensors and ``recorded_versions`` are checked
+        against."""
+        return self._vc[0]
+
+    @property
     def is_leaf(self):
         return self._grad_fn is None
 

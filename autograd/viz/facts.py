@@ -81,13 +81,6 @@ def _from_recorded_inputs(node, kept):
     versions = node.recorded_versions
     for arg, version in zip(args, versions):
         if isinstance(arg, Tensor) and arg.grad_fn is not None and \
-                (version is None or _version(arg) == version):
+                (version is None or arg._version == version):
             kept.setdefault(id(arg.grad_fn), arg)
-
-
-def _version(t):
-    """The tensor's in-place version counter (what ``recorded_versions``
-    holds).  The Tensor has no public ``_version`` (PyTorch's name) yet, so
-    this reads the counter cell the engine itself compares."""
-    return t._vc[0]
 
