@@ -17,6 +17,8 @@ from .ops.movement import cat, stack, split, chunk, pad, broadcast_to, sum_to
 from .ops.matmul import matmul
 from .ops import reduce as _reduce
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from .trace import trace_backward
+from .graphcheck import check_graph
 
 concatenate = cat
 

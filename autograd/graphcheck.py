@@ -344,7 +344,7 @@ class _Case:
         arrays, tensors, diff = [], [], []
         for i, a in enumerate(recorded):
             if isinstance(a, Tensor) and a.dtype.kind == "f":
-                arrays.append(np.array(a.detach().numpy(), dtype=np.float64))
+                arrays.append(np.array(a._data, dtype=np.float64))
                 tensors.append(i)
                 if i < len(edges) and edges[i] is not None:
                     diff.append(i)
@@ -373,14 +373,14 @@ class _Case:
                 out = self._call(arrays)
         except Exception as e:
             raise _Skip(f"replaying its forward in float64 raised {type(e).__name__}: {e}")
-        return out.detach().numpy()
+        return np.asarray(out._data)
 
     def perturbed(self, i, delta):
         """Forward with ``delta`` added to argument ``i``."""
         arrays = list(self.arrays)
         arrays[i] = self.arrays[i] + delta
         with no_grad():
-            return self._call(arrays).detach().numpy()
+            return np.asarray(self._call(arrays)._data)
 
     def vjp(self, v):
         """``J^T v`` for every differentiated argument, through the node's
@@ -392,7 +392,7 @@ class _Case:
                 return [np.zeros_like(self.arrays[i]) for i in self.diff]
             grads = _grad(out, leaves, Tensor(v), allow_unused=True)
         return [np.zeros_like(self.arrays[i]) if g is None
-                else np.asarray(g.detach().numpy(), dtype=np.float64) for i, g in
+                else np.asarray(g._data, dtype=np.float64) for i, g in
                 zip(self.diff, grads)]
 
 
@@ -479,7 +479,7 @@ def _judge_direction(case, us, a, v, base_dot, rounding, s):
         for i, u in zip(case.diff, us):
             arrays[i] = case.arrays[i] + sign * eps * u
         with no_grad():
-            return float(np.vdot(v, case._call(arrays).detach().numpy()))
+            return float(np.vdot(v, np.asarray(case._call(arrays)._data)))
     return _verdict(a, at(1), at(-1), base_dot, rounding, s)
 
 
