@@ -442,7 +442,7 @@ def _compare(case, v, analytic, rng, s):
             verdict = _judge(case, i, delta, a, v, base_dot, rounding, s)
             where = tuple(int(n) for n in np.unravel_index(j, x.shape))
             if verdict is not None:
-                _record(verdict, k, where, a, bad, subgradients)
+                _record(verdict, i, where, a, bad, subgradients)
     method = "every element"
     if sampled:
         for d in range(s["directions"]):
