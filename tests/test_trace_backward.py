@@ -327,3 +327,22 @@ def test_bad_arguments():
     assert x.grad is None
     with pytest.raises(RuntimeError, match="does not require grad"):
         ag.trace_backward(ag.tensor([1.0]).sum())
+
+
+def test_several_outputs_and_a_leaf_output():
+    x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+    a = x * 3
+    y1 = a.sum()
+    y2 = (a * a).sum()
+    trace = ag.trace_backward([y1, y2, x], gradient=[None, None, ag.ones(2, dtype=ag.float64)],
+                              params={"x": x, "a": a})
+    roots = [r for r in trace.rows if r.seed]
+    assert {r.op for r in roots} == {"Sum", "AccumulateGrad"}
+    assert len(roots) == 3
+    a_row = only(trace, "a")
+    assert len(a_row.sources) == 3          # y1's sum, and both sides of a * a
+    assert close(a_row.upstream, [1 + 2 * 3.0, 1 + 2 * 6.0])
+    leaf = only(trace, "x")
+    assert leaf.seed and leaf.source_text == f"seed + r{a_row.index}"
+    assert close(leaf.upstream, x.grad.numpy())
+    assert close(x.grad.numpy(), [1 + 3 * 7.0, 1 + 3 * 13.0])
