@@ -17,9 +17,11 @@ class detect_anomaly:
     def __enter__(self):
         self._prev = _state.anomaly
         _state.anomaly = self.check_nan
+        _state.refresh_inspect()
 
     def __exit__(self, *exc):
         _state.anomaly = self._prev
+        _state.refresh_inspect()
         return False
 
     def __call__(self, fn):

@@ -17,6 +17,7 @@ import threading
 
 import numpy as np
 
+from . import hooks as _hooks
 from .errors import ArgumentError
 from .function import _RELEASED, Function, creation_site
 from .grad_mode import _state, set_grad_enabled
@@ -174,6 +175,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                     deps[nxt] = c + 1
 
         anomaly = _state.anomaly
+        observers = _state.observers
         ready = [r for r in roots if deps[r] == 0]
         while ready:
             node = ready.pop()
@@ -182,11 +184,14 @@ def _run(pairs, retain_graph, create_graph, capture):
             if g is None:
                 results = (None,) * len(edges)
             else:
-                if node._retained is not None:
-                    retained.append((node, g))
+                hooks = node._hooks
+                if hooks is not None:
+                    g = _before_node(node, hooks, g, retained)
                 if capture is not None and node in capture:
                     for i in capture[node]:
                         found[i] = g
+                if hooks is not None and hooks.pre:
+                    g = _hooks.run_pre_hooks(node, g)
                 results = type(node).backward(node, g)
                 if type(results) is not tuple:
                     results = (results,)
@@ -194,6 +199,12 @@ def _run(pairs, retain_graph, create_graph, capture):
                     raise RuntimeError(
                         f"{node.name()}: backward returned {len(results)} gradients, but the "
                         f"op had {len(edges)} inputs")
+                if hooks is not None and hooks.post:
+                    results = _hooks.run_post_hooks(node, _as_tensors(results, node), g)
+                if observers:
+                    results = _as_tensors(results, node)
+                    for fn in observers:
+                        fn(node, (g,), results)
                 ran.append(node)
             for nxt, gi in zip(edges, results):
                 if nxt is None:
@@ -223,6 +234,10 @@ def _run(pairs, retain_graph, create_graph, capture):
                     if anomaly:
                         _check_finite(node, gi)
                     _deliver_leaf(nxt, gi, capture, found, leaf_sums, create_graph)
+        if capture is None:
+            _leaf_hooks_on_sums(leaf_sums, create_graph)
+        else:
+            _leaf_hooks_on_captures(capture, found)
         _commit(pairs, leaf_sums, retained, create_graph)
     finally:
         _state.enabled = prev_mode
@@ -230,6 +245,42 @@ def _run(pairs, retain_graph, create_graph, capture):
         for node in ran:
             node._saved = _RELEASED
     return found
+
+
+def _before_node(node, hooks, g, retained):
+    """The output tensor's hooks, then ``retain_grad`` (which sees what they
+    returned), as in PyTorch."""
+    if hooks.tensor_pre:
+        g = _hooks.run_tensor_hooks(hooks.tensor_pre, g)
+    if hooks.retained is not None:
+        retained.append((hooks.retained, g))
+    return g
+
+
+def _as_tensors(results, node):
+    """Backward may return arrays; hooks and observers always see Tensors."""
+    return tuple(r if r is None or type(r) is Tensor else _coerce(r, node) for r in results)
+
+
+def _leaf_hooks_on_sums(leaf_sums, create_graph):
+    """A leaf's hooks run once, on its whole gradient, before it is written
+    (and before anything is written, so a failing hook changes nothing)."""
+    for leaf, g in leaf_sums.items():
+        table = getattr(leaf, "_hooks", None)
+        if table:
+            t = _hooks.run_tensor_hooks(table, g if create_graph else _wrap(g))
+            leaf_sums[leaf] = t if create_graph else t._data
+
+
+def _leaf_hooks_on_captures(capture, found):
+    """``grad()`` and ``backward(inputs=)`` return a leaf's gradient after
+    its hooks, as PyTorch does."""
+    for edge, idx in capture.items():
+        table = None if edge._is_node else getattr(edge, "_hooks", None)
+        if table and found[idx[0]] is not None:
+            g = _hooks.run_tensor_hooks(table, found[idx[0]])
+            for i in idx:
+                found[i] = g
 
 
 def _deliver_leaf(leaf, g, capture, found, leaf_sums, create_graph):
@@ -257,8 +308,8 @@ def _commit(pairs, leaf_sums, retained, create_graph):
     """Write the finished sums into ``.grad`` (leaves, then retained
     non-leaves), all under the lock."""
     with _grad_write_lock:
-        for node, g in retained:
-            _retain(node, g, create_graph)
+        for kept, g in retained:
+            _retain(kept, g, create_graph)
         if not leaf_sums:
             return
         if create_graph:
@@ -312,8 +363,8 @@ def _accumulate_into(t, g, owned):
     t._grad = g
 
 
-def _retain(node, g, create_graph):
-    t = node._retained()
+def _retain(kept, g, create_graph):
+    t = kept()
     if t is not None:
         if not create_graph:
             g = _wrap(g._data.copy())

@@ -24,6 +24,7 @@ import traceback
 
 import numpy as np
 
+from . import hooks as _hooks
 from .errors import DTypeError
 from .grad_mode import _state
 
@@ -43,8 +44,12 @@ class _SavedOutput:
 
 
 class Function:
-    __slots__ = ("_edges", "_saved", "_versions", "_shape", "_retained", "_trace",
-                 "__weakref__")
+    # ``_hooks`` (see hooks.py) and ``_scope`` are set on every recorded
+    # node; ``_trace``, ``_inputs`` and ``_metadata`` only when asked for
+    # (anomaly mode, record_inputs, ``.metadata``), so the hot path never
+    # writes them and readers use getattr with a default.
+    __slots__ = ("_edges", "_saved", "_versions", "_shape", "_dtype", "_hooks", "_scope",
+                 "_trace", "_inputs", "_metadata", "__weakref__")
     _is_node = True  # graph edges are nodes or leaf tensors; the engine asks
 
     # Built-in ops' declarative saving (see module docstring).
@@ -118,17 +123,17 @@ class Function:
             if out.dtype.kind == "c":
                 _refuse_complex(cls)
             ctx._shape = out.shape
-            ctx._retained = None
-            ctx._trace = None
+            ctx._dtype = out.dtype
+            ctx._hooks = None
+            ctx._scope = _state.scope
             if cls._declares_saved:
                 cls._save_declared(ctx, args, out, result)
             elif ctx._saved is not None:
                 cls._resolve_saved(ctx, args, out, result)
             result._grad_fn = ctx
             result._rg = True
-            if _state.anomaly:
-                ctx._trace = traceback.format_stack()[:-1]
-                _check_forward(ctx, out)
+            if _state.inspect:
+                _inspect(ctx, args, out)
         else:
             result._grad_fn = None
             result._rg = False
@@ -216,6 +221,55 @@ class Function:
                      ((e, 0) if isinstance(e, Function) else (_LeafRef(e), 0))
                      for e in self._edges)
 
+    @property
+    def output_shape(self):
+        return self._shape
+
+    @property
+    def output_dtype(self):
+        return self._dtype
+
+    @property
+    def scope(self):
+        """The innermost `autograd.graph.scope` active when the node was
+        recorded (a module path under ``nn``), or None."""
+        return self._scope
+
+    @property
+    def recorded_inputs(self):
+        """The arguments the op was applied to, when recorded under
+        ``autograd.graph.record_inputs()``; else None."""
+        kept = getattr(self, "_inputs", None)
+        return None if kept is None else kept[0]
+
+    @property
+    def recorded_versions(self):
+        """Per recorded argument, the tensor's version at record time (None
+        for non-tensors): a different version now means it was modified in
+        place since."""
+        kept = getattr(self, "_inputs", None)
+        return None if kept is None else kept[1]
+
+    @property
+    def metadata(self):
+        """A dict for tools to keep things on the node (as PyTorch's)."""
+        md = getattr(self, "_metadata", None)
+        if md is None:
+            md = self._metadata = {}
+        return md
+
+    # ---------------------------------------------------------------- hooks
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` after this node's backward; may
+        return a tuple that replaces ``grad_inputs``."""
+        return _hooks.add_hook(_hooks.node_hooks(self).post, fn, f"{self.name()}.register_hook")
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` before this node's backward; may return a
+        tuple that replaces ``grad_outputs``."""
+        return _hooks.add_hook(_hooks.node_hooks(self).pre, fn,
+                               f"{self.name()}.register_prehook")
+
     def __repr__(self):
         return f"<{self.name()}>"
 
@@ -245,11 +299,25 @@ class _LeafRef:
 
 
 def creation_site(node):
-    """The user's line that created ``node`` (anomaly mode only)."""
-    if node._trace is None:
-        return "(enable autograd.detect_anomaly() to record where ops are created)"
-    frames = [f for f in node._trace if "/autograd/" not in f]
-    return (frames[-1] if frames else node._trace[-1]).rstrip()
+    """The user's line that created ``node`` (recorded in anomaly mode and
+    under ``graph.record_inputs``)."""
+    trace = getattr(node, "_trace", None)
+    if trace is None:
+        return ("(enable autograd.detect_anomaly() or autograd.graph.record_inputs() to "
+                "record where ops are created)")
+    frames = [f for f in trace if "/autograd/" not in f]
+    return (frames[-1] if frames else trace[-1]).rstrip()
+
+
+def _inspect(ctx, args, out):
+    """The record path of anomaly mode and ``record_inputs``: keep the
+    creation stack (and the arguments), then check the output."""
+    ctx._trace = traceback.format_stack()[:-2]
+    if _state.record_inputs:
+        ctx._inputs = (args, tuple(a._vc[0] if isinstance(a, Tensor) else None
+                                   for a in args))
+    if _state.anomaly:
+        _check_forward(ctx, out)
 
 
 def _as_output(cls, out):

@@ -14,7 +14,14 @@ import numpy as np
 
 class _State(threading.local):
     enabled = True
-    anomaly = False
+    anomaly = False          # detect_anomaly: check every value for NaN/Inf
+    record_inputs = False    # graph.record_inputs: nodes keep their arguments
+    inspect = False          # either of the two: the record path looks closer
+    scope = None             # graph.scope: the innermost name scope
+    observers = ()           # graph.observe_backward: callbacks per node
+
+    def refresh_inspect(self):
+        self.inspect = bool(self.anomaly) or self.record_inputs
 
 
 _state = _State()

@@ -65,7 +65,10 @@ def _readonly(data):
 class Tensor:
     # ``_view`` is set only on `_View` tensors (a `ViewOf`); in-place ops read
     # it with getattr, so no other op pays for it.
-    __slots__ = ("_data", "_grad", "_rg", "_grad_fn", "_vc", "name", "_view", "__weakref__")
+    # ``_hooks`` (a leaf's gradient hooks) is likewise set only when a hook
+    # is registered on a leaf; the engine reads it once per leaf per backward.
+    __slots__ = ("_data", "_grad", "_rg", "_grad_fn", "_vc", "name", "_view", "_hooks",
+                 "__weakref__")
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
@@ -294,12 +297,31 @@ class Tensor:
             raise RuntimeError("retain_grad(): the tensor does not require grad")
         if self._grad_fn is not None:
             # weak: the node must not keep its output alive (no cycles)
-            self._grad_fn._retained = weakref.ref(self)
+            _hooks.node_hooks(self._grad_fn).retained = weakref.ref(self)
 
     @property
     def retains_grad(self):
         fn = self._grad_fn
-        return fn is not None and fn._retained is not None and fn._retained() is self
+        kept = None if fn is None or fn._hooks is None else fn._hooks.retained
+        return kept is not None and kept() is self
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient has been computed
+        (the whole of it, summed over its uses) and may return a Tensor of
+        the same shape and dtype to use instead.  On a non-leaf the hook
+        belongs to the value the tensor has now: after an in-place op it
+        still sees the gradient of the old value, as in PyTorch."""
+        if not self._rg:
+            raise RuntimeError("register_hook(): cannot register a hook on a tensor that does "
+                               "not require grad")
+        fn = self._grad_fn
+        if fn is not None:
+            table = _hooks.node_hooks(fn).tensor_pre
+        else:
+            table = getattr(self, "_hooks", None)
+            if table is None:
+                table = self._hooks = {}
+        return _hooks.add_hook(table, hook, "register_hook()")
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         _engine.backward((self,), None if gradient is None else (gradient,),
@@ -747,13 +769,13 @@ def hand_over_retention(t, old_fn, new_fn):
     history: when an in-place op (or a view's regeneration) gives ``t`` a new
     node, ``t.grad`` must come from the new node only -- the old one would
     otherwise add the gradient of a value ``t`` no longer has."""
-    if old_fn is None or old_fn is new_fn:
+    if old_fn is None or old_fn is new_fn or old_fn._hooks is None:
         return
-    kept = old_fn._retained
+    kept = old_fn._hooks.retained
     if kept is not None and kept() is t:
-        old_fn._retained = None
+        old_fn._hooks.retained = None
         if new_fn is not None:
-            new_fn._retained = kept
+            _hooks.node_hooks(new_fn).retained = kept
 
 
 def make_view(out, base, op, arg):
@@ -771,6 +793,7 @@ def make_view(out, base, op, arg):
 
 
 from . import engine as _engine  # noqa: E402
+from . import hooks as _hooks  # noqa: E402
 from .grad_mode import _state as _grad_state  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from .ops import elementwise as _ew  # noqa: E402

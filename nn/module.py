@@ -13,7 +13,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.graph import current_scope, scope
 
+from . import module_hooks as _module_hooks
 from .parameter import Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -99,6 +101,20 @@ def _lossy_cast(src, dtype):
     return None
 
 
+def _name_in(parent, module):
+    """The name ``module`` has in the scope it is called from: its attribute
+    name when the enclosing module owns it, "" at the top level, else its
+    class name."""
+    if parent is None:
+        return ""
+    children = getattr(parent.owner, "_modules", None)
+    if children:
+        for name, child in children.items():
+            if child is module:
+                return name
+    return type(module).__name__
+
+
 class Module:
     """Subclass it, assign parameters and submodules in ``__init__`` (after
     calling ``super().__init__()``), and write ``forward``."""
@@ -116,7 +132,52 @@ class Module:
                                   'missing the required "forward" method')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        """``forward`` inside a name scope (so every node it records knows
+        this module's path, e.g. ``layer1.0.conv1``) and inside its hooks."""
+        with scope(_name_in(current_scope(), self), type(self).__name__, self):
+            hooks = self.__dict__.get("_module_hooks")
+            if not hooks:
+                return self.forward(*args, **kwargs)
+            return _module_hooks.call_with_hooks(self, hooks, args, kwargs)
+
+    # --------------------------------------------------------------- hooks
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """``hook(module, args)`` before ``forward``; may return new args."""
+        return _module_hooks.register(self, "forward_pre", hook, prepend=prepend,
+                                      with_kwargs=with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
+        """``hook(module, args, output)`` after ``forward``; may return a new
+        output."""
+        return _module_hooks.register(self, "forward", hook, prepend=prepend,
+                                      with_kwargs=with_kwargs, always_call=always_call)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` when the gradients of the outputs are
+        known; may return new ones."""
+        return _module_hooks.register(self, "backward_pre", hook, prepend=prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """``hook(module, grad_input, grad_output)`` when the gradients of the
+        inputs are computed; may return new ``grad_input``."""
+        return _module_hooks.register(self, "backward", hook, prepend=prepend)
+
+    def register_backward_hook(self, hook):
+        raise NotImplementedError(
+            f"{type(self).__name__}.register_backward_hook: the non-full backward hook is "
+            "deprecated in PyTorch and its gradients depend on the module's last op; use "
+            "register_full_backward_hook(hook) (same signature)")
+
+    def __getstate__(self):
+        """Hooks are never pickled (nor deep-copied): they are code of the
+        session that registered them, not part of the model."""
+        state = dict(self.__dict__)
+        state.pop("_module_hooks", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
 
     # ------------------------------------------------------- registration
     def register_parameter(self, name, param):
