@@ -28,16 +28,17 @@ failure.  Nodes that cannot be checked honestly (forward not deterministic
 under replay, an input modified in place since recording, integer output,
 an op that casts away float64) are listed as skipped, with the reason.
 """
+import html
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._table import fmt_number, fmt_shape, html_table, text_table
 from .engine import grad as _grad
 from .function import Function
 from .grad_mode import enable_grad, no_grad
 from .gradcheck import GradcheckError
 from .tensor import Tensor
-from ._table import fmt_number, fmt_shape, html_table, text_table
 
 _WORST = 5                       # elements shown per failing node
 _RECORD_HINT = ("record the graph with its inputs: run the forward pass inside "
@@ -163,9 +164,8 @@ class GraphCheckReport:
         return lines
 
     def _repr_html_(self):
-        import html
-        parts = [f"<div style=\"font-family: monospace\"><b>{html.escape(self._summary())}"
-                 "</b></div>"]
+        summary = html.escape(self._summary())
+        parts = [f"<div style=\"font-family: monospace\"><b>{summary}</b></div>"]
         for k, f in enumerate(self.failures):
             tag = "first failing node" if k == 0 else "also failing"
             caption = (f"{tag}: {f.op}, output {fmt_shape(f.output_shape)}, created at "
@@ -209,8 +209,8 @@ def check_graph(loss_or_fn, *args, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0,
     if all(getattr(n, "recorded_inputs", None) is None for n in nodes):
         raise RuntimeError("check_graph: this graph was recorded without its inputs, so its "
                            "ops cannot be replayed; " + _RECORD_HINT)
-    settings = dict(eps=eps, atol=atol, rtol=rtol, seed=seed, max_elements=max_elements,
-                    sample=sample, directions=directions)
+    settings = {"eps": eps, "atol": atol, "rtol": rtol, "seed": seed,
+                "max_elements": max_elements, "sample": sample, "directions": directions}
     report = GraphCheckReport(0, [], [], [], settings, outputs)
     for k, node in enumerate(nodes):
         _check_node(node, np.random.default_rng([seed, k]), settings, report)
@@ -297,7 +297,7 @@ def _check_node(node, rng, settings, report):
     v = rng.standard_normal(case.out.shape)
     try:
         analytic = case.vjp(v)
-    except Exception as e:  # the node's backward itself is broken: that is the finding
+    except Exception as e:  # noqa: BLE001 -- the node's backward itself is broken: the finding
         report.failures.append(_failure(node, case, [], settings, "element by element",
                                         f"backward raised {type(e).__name__}: {e}"))
         return
@@ -371,7 +371,7 @@ class _Case:
         try:
             with no_grad():
                 out = self._call(arrays)
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 -- any error in a user's forward means "skip"
             raise _Skip(f"replaying its forward in float64 raised {type(e).__name__}: {e}")
         return np.asarray(out._data)
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._table import fmt_shape, fmt_value, html_table, text_table
 from .engine import backward as _backward
 from .function import Function
 from .grad_mode import no_grad
 from .tensor import Tensor
-from ._table import fmt_shape, fmt_value, html_table, text_table
 
 # The full Jacobian is shown instead of "VJP" when it is this small.
 _JACOBIAN_MAX_OUT = 4
@@ -336,7 +336,7 @@ def _local_derivatives(node, upstream, grad_inputs):
                     for r in _call_backward(node, ones, n)]
         if _small(shape, shapes):
             return _jacobian(node, upstream, shapes)
-    except Exception:  # a backward that cannot be replayed: show the VJP only
+    except Exception:  # noqa: BLE001, S110 -- a backward that cannot be replayed: VJP only
         pass
     return [(None, "vjp")] * n
 
