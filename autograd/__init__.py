@@ -19,6 +19,8 @@ from .ops import reduce as _reduce
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from . import graph
 from . import viz  # graph pictures; the graphviz package itself is imported lazily
+from .trace import trace_backward
+from .graphcheck import check_graph
 
 concatenate = cat
 
