@@ -20,6 +20,7 @@ indices of inputs, ``_save_output``) instead of calling
 ``save_for_backward``; that skips a search on the hot path.  User ops call
 ``ctx.save_for_backward`` with the arrays they received or returned.
 """
+import os
 import traceback
 
 import numpy as np
@@ -305,8 +306,21 @@ def creation_site(node):
     if trace is None:
         return ("(enable autograd.detect_anomaly() or autograd.graph.record_inputs() to "
                 "record where ops are created)")
-    frames = [f for f in trace if "/autograd/" not in f]
+    frames = [f for f in trace if not _in_library(f)]
     return (frames[-1] if frames else trace[-1]).rstrip()
+
+
+# The distribution's packages sit side by side; a frame inside any of them
+# (an op's wrapper, an nn layer's forward) is not the line a user wrote.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple(os.path.join(_ROOT, p) + os.sep
+                      for p in ("autograd", "nn", "optim", "chainrule"))
+
+
+def _in_library(frame):
+    """``frame`` is one entry of ``traceback.format_stack()``."""
+    start = frame.find('File "') + 6
+    return frame.startswith(_LIBRARY_DIRS, start, frame.find('"', start))
 
 
 def _inspect(ctx, args, out):

@@ -158,3 +158,11 @@ def test_record_inputs_keeps_arguments_versions_and_creation_line():
     assert node.recorded_versions == (0, None)
     assert "the planted line" in creation_site(node)
     assert (x * 2).grad_fn.recorded_inputs is None
+
+
+def test_creation_site_of_a_node_made_inside_a_layer_is_the_users_line():
+    m = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    with record_inputs():
+        y = m(ag.randn(1, 2, requires_grad=True))  # the model call
+    assert "the model call" in creation_site(y.grad_fn)
+    assert "the model call" in creation_site(y.grad_fn.next_functions[0][0])
