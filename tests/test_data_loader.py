@@ -8,8 +8,15 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.utils.data import (ConcatDataset, DataLoader, Dataset, Subset, TensorDataset,
-                                 default_collate, random_split)
+from autograd.utils.data import (
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    Subset,
+    TensorDataset,
+    default_collate,
+    random_split,
+)
 
 
 def _values(batches):
@@ -313,7 +320,7 @@ def test_subset_of_tensor_dataset_uses_its_indices():
 
 
 def test_random_split_parts_load_their_own_samples():
-    train, test = random_split(_dataset(10), [0.8, 0.2], generator=np.random.default_rng(0))
+    _, test = random_split(_dataset(10), [0.8, 0.2], generator=np.random.default_rng(0))
     got = np.concatenate([b[0].numpy() for b in DataLoader(test, batch_size=4)])
     assert got.tolist() == test.indices
 

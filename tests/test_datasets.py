@@ -10,8 +10,16 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from chainrule.data import (FASHION_MNIST_CLASSES, IDXError, Standardize, load_digits,
-                            load_mnist, read_idx, stratified_split, train_val_test_split)
+from chainrule.data import (
+    FASHION_MNIST_CLASSES,
+    IDXError,
+    Standardize,
+    load_digits,
+    load_mnist,
+    read_idx,
+    stratified_split,
+    train_val_test_split,
+)
 
 _CODES = {np.dtype(np.uint8): 0x08, np.dtype(np.int8): 0x09, np.dtype(np.int16): 0x0B,
           np.dtype(np.int32): 0x0C, np.dtype(np.float32): 0x0D, np.dtype(np.float64): 0x0E}
@@ -71,8 +79,8 @@ _GOOD = idx_bytes(np.arange(12, dtype=np.uint8).reshape(3, 4))
     (b"\x00\x00\x07\x02" + _GOOD[4:], "unknown IDX type code 0x07"),
     (b"\x00\x00\x08\x00", "declares 0 dimensions"),
     (_GOOD[:10], "truncated header: 2 dimensions need 12 header bytes, the file has 10"),
-    (_GOOD[:-1], r"truncated data: dimensions \(3, 4\) of uint8 need 12 bytes after the header, "
-                 "the file has 11"),
+    (_GOOD[:-1], (r"truncated data: dimensions \(3, 4\) of uint8 need 12 bytes after the "
+                  "header, the file has 11")),
     (_GOOD + b"\x00\x00", "2 bytes of extra data"),
     (b"\x00\x00\x08\x03" + struct.pack(">3I", 2 ** 32 - 1, 2 ** 32 - 1, 2 ** 32 - 1),
      "truncated data"),
@@ -127,6 +135,7 @@ def test_load_mnist_full_directory(tmp_path, compress):
     assert data.train.images.min() == 0.0 and data.train.images.max() == 1.0
     assert data.test.labels.tolist() == test_y.tolist()
     train, test, note, classes = data  # unpacks as a tuple
+    assert (train, test, note, classes) == (data.train, data.test, None, data.classes)
 
 
 def test_load_mnist_t10k_only_splits_first_80_percent_and_says_so(tmp_path):
@@ -295,8 +304,8 @@ def test_train_val_test_split():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(val_fraction=0.6, test_fraction=0.5), "leave nothing to train on"),
-    (dict(val_fraction=-0.1), "val_fraction must be between 0 and 1, got -0.1"),
+    ({"val_fraction": 0.6, "test_fraction": 0.5}, "leave nothing to train on"),
+    ({"val_fraction": -0.1}, "val_fraction must be between 0 and 1, got -0.1"),
 ])
 def test_train_val_test_split_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -7,5 +7,15 @@ from .mnist import FASHION_MNIST_CLASSES, LabelledImages, MnistData, load_mnist
 from .normalize import Standardize
 from .splits import stratified_split, train_val_test_split
 
-__all__ = ["load_digits", "read_idx", "IDXError", "load_mnist", "MnistData", "LabelledImages",
-           "FASHION_MNIST_CLASSES", "stratified_split", "train_val_test_split", "Standardize"]
+__all__ = [
+           "FASHION_MNIST_CLASSES",
+           "IDXError",
+           "LabelledImages",
+           "MnistData",
+           "Standardize",
+           "load_digits",
+           "load_mnist",
+           "read_idx",
+           "stratified_split",
+           "train_val_test_split",
+]

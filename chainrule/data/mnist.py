@@ -7,7 +7,7 @@ training split and its last 20% (2,000) the test split, and the returned
 ``note`` says so, for the caller to print.
 """
 import os
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,7 +29,7 @@ class LabelledImages(NamedTuple):
 class MnistData(NamedTuple):
     train: LabelledImages
     test: LabelledImages
-    note: Optional[str]  # set when the split is not the standard one
+    note: str | None  # set when the split is not the standard one
     classes: tuple
 
 

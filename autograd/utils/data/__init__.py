@@ -12,5 +12,12 @@ from .collate import default_collate
 from .dataloader import DataLoader
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 
-__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "DataLoader",
-           "random_split", "default_collate"]
+__all__ = [
+           "ConcatDataset",
+           "DataLoader",
+           "Dataset",
+           "Subset",
+           "TensorDataset",
+           "default_collate",
+           "random_split",
+]

@@ -83,7 +83,7 @@ class DataLoader:
                 yield [_wrap(a[start:stop].copy()) for a in arrays]
             else:
                 index = rows[start:stop]
-                yield [_wrap(a[index]) for a in arrays]
+                yield [_wrap(np.take(a, index, axis=0)) for a in arrays]
 
     def _sample_batches(self, order, n):
         dataset, collate = self.dataset, self.collate_fn

@@ -1,6 +1,7 @@
 """Map-style datasets (``torch.utils.data``'s): anything with ``__getitem__``
 and ``__len__``, plus the splits and unions of them."""
 import bisect
+import itertools
 import math
 import warnings
 
@@ -128,7 +129,7 @@ def random_split(dataset, lengths, generator=None):
     sizes = _split_sizes(lengths, len(dataset))
     order = gen.permutation(len(dataset)).tolist()
     bounds = np.cumsum([0] + sizes).tolist()
-    return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+    return [Subset(dataset, order[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _split_sizes(lengths, n):
