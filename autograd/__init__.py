@@ -21,6 +21,7 @@ from . import graph
 from . import viz  # graph pictures; the graphviz package itself is imported lazily
 from .trace import trace_backward
 from .graphcheck import check_graph
+from . import utils  # autograd.utils.data: datasets and loaders (torch.utils.data)
 
 concatenate = cat
 

@@ -1,0 +1,23 @@
+"""Datasets and mini-batch loading under ``torch.utils.data``'s names, so
+training code ports by changing its imports.
+
+`TensorDataset` (and a `Subset` of one) is the fast case: the loader cuts a
+batch with one fancy-index per tensor.  Any other map-style dataset (an object
+with ``__getitem__`` and ``__len__``) goes sample by sample through
+`default_collate`.  Iterable-style datasets, samplers and worker processes are
+not provided: with data in memory as NumPy arrays they would add machinery
+without adding speed.
+"""
+from .collate import default_collate
+from .dataloader import DataLoader
+from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+
+__all__ = [
+           "ConcatDataset",
+           "DataLoader",
+           "Dataset",
+           "Subset",
+           "TensorDataset",
+           "default_collate",
+           "random_split",
+]
