@@ -221,7 +221,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                         elif create_graph:
                             grads[nxt] = prev + gi
                         else:
-                            grads[nxt] = _wrap(prev._data + gi._data)
+                            grads[nxt] = _wrap(_array_sum(prev._data, gi._data))
                     c = deps[nxt] - 1
                     deps[nxt] = c
                     if c == 0:
@@ -290,6 +290,13 @@ def _leaf_hooks_on_captures(capture, found):
                 found[i] = g
 
 
+def _array_sum(a, b):
+    """``a + b`` as an array: NumPy gives a scalar for two 0-d arrays, and a
+    tensor must hold an array (hooks, ``.numpy()``, in-place adds)."""
+    s = a + b
+    return s if type(s) is np.ndarray else np.asarray(s)
+
+
 def _deliver_leaf(leaf, g, capture, found, leaf_sums, create_graph):
     if capture is not None:
         idx = capture.get(leaf)
@@ -301,7 +308,7 @@ def _deliver_leaf(leaf, g, capture, found, leaf_sums, create_graph):
     if create_graph:  # gradients are graphs: sum them as tensors
         leaf_sums[leaf] = g if prev is None else prev + g
     else:
-        leaf_sums[leaf] = g._data if prev is None else prev + g._data
+        leaf_sums[leaf] = g._data if prev is None else _array_sum(prev, g._data)
 
 
 # One lock for every write of a gradient into a tensor's ``.grad``: threads

@@ -246,3 +246,15 @@ def test_torch_agrees_on_the_hook_semantics():
         (y * y).backward()
         results.append((x.grad.item(), y.grad.item()))
     assert results[0] == results[1]
+
+
+def test_a_scalar_gradient_summed_from_two_paths_is_still_an_array():
+    x = scalar(2.0)
+    a = x * 2
+    seen = []
+    a.register_hook(lambda g: seen.append(type(g.detach().numpy())))
+    (a * 3 + a * 4).backward()
+    x.register_hook(lambda g: seen.append(type(g.detach().numpy())))
+    (x * 3 + x * 4).backward()
+    assert seen == [np.ndarray, np.ndarray]
+    assert x.grad.item() == 14.0 + 7.0
