@@ -33,8 +33,10 @@ def execute(path):
     nb = nbformat.read(path, as_version=4)
     env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
                PYTHONHASHSEED="0")
+    # coalesce_streams: a cell's prints are stored as one output, however the
+    # kernel chunked them in time
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": HERE}})
+                            resources={"metadata": {"path": HERE}}, coalesce_streams=True)
     client.execute(env=env)
     return nb
 
