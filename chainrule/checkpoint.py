@@ -34,7 +34,7 @@ from autograd import Tensor
 from ._atomic import atomic_write
 from .training import History
 
-__all__ = ["save_checkpoint", "load_checkpoint", "CheckpointError"]
+__all__ = ["CheckpointError", "load_checkpoint", "save_checkpoint"]
 
 FORMAT = "chainrule-checkpoint"
 VERSION = 1
@@ -177,11 +177,16 @@ def load_checkpoint(path, *, model, optimizer=None, scheduler=None, loader=None)
 
 def _read(path):
     """The header document and the arrays, or CheckpointError for a file
-    that is not a complete chainrule checkpoint."""
+    that is not a complete chainrule checkpoint.  The file is opened here
+    (not by np.load) so it is closed whatever goes wrong."""
+    with open(path, "rb") as f:  # a missing file: FileNotFoundError naming the path
+        arrays = _read_arrays(f, path)
+    return _header(arrays.pop(_HEADER), path), arrays
+
+
+def _read_arrays(f, path):
     try:
-        npz = np.load(path, allow_pickle=False)
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
-        raise
+        npz = np.load(f, allow_pickle=False)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise CheckpointError(f"{path}: not a chainrule checkpoint (not a readable .npz "
                               f"archive: {exc})") from None
@@ -194,11 +199,10 @@ def _read(path):
             raise CheckpointError(f"{path}: not a chainrule checkpoint (no {_HEADER!r} entry; "
                                   f"the archive holds: {shown or 'nothing'})")
         try:
-            arrays = {name: npz[name] for name in npz.files}
+            return {name: npz[name] for name in npz.files}
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise CheckpointError(f"{path}: the checkpoint is corrupt or truncated ({exc})") \
                 from None
-    return _header(arrays.pop(_HEADER), path), arrays
 
 
 def _header(raw, path):
@@ -294,11 +298,11 @@ def _array_problems(what, value, target, owner):
         return [f"{what} is a {type(value).__name__} in the checkpoint, not an array"]
     array = value._data if isinstance(value, Tensor) else value
     if array.shape != target.shape:
-        return [f"{what} has shape {array.shape} in the checkpoint but {target.shape} in the "
-                f"{owner}"]
+        return [(f"{what} has shape {array.shape} in the checkpoint but {target.shape} in the "
+                f"{owner}")]
     if array.dtype != target.dtype:
-        return [f"{what} is {array.dtype} in the checkpoint but {target.dtype} in the {owner} "
-                "(convert the model with .to(dtype) first)"]
+        return [(f"{what} is {array.dtype} in the checkpoint but {target.dtype} in the {owner} "
+                "(convert the model with .to(dtype) first)")]
     return []
 
 
@@ -316,8 +320,8 @@ def _optimizer_problems(optimizer, saved):
         return ["optimizer: the saved state has no 'param_groups' list and 'state' dict"]
     groups = state["param_groups"]
     if len(groups) != len(optimizer.param_groups):
-        return [f"optimizer: the checkpoint has {len(groups)} param groups but this "
-                f"{name} has {len(optimizer.param_groups)}"]
+        return [(f"optimizer: the checkpoint has {len(groups)} param groups but this "
+                f"{name} has {len(optimizer.param_groups)}")]
     params = {}
     problems = []
     for gi, (group, saved_group) in enumerate(zip(optimizer.param_groups, groups)):
@@ -356,12 +360,12 @@ def _scheduler_problems(scheduler, saved, optimizer):
     expected = set(scheduler.state_dict())
     if not isinstance(state, dict) or set(state) != expected:
         found = sorted(state) if isinstance(state, dict) else type(state).__name__
-        return [f"scheduler: the saved {name} state has entries {found}, expected "
-                f"{sorted(expected)}"]
+        return [(f"scheduler: the saved {name} state has entries {found}, expected "
+                f"{sorted(expected)}")]
     groups = len(scheduler.optimizer.param_groups)
     if "base_lrs" in state and len(state["base_lrs"]) != groups:
-        return [f"scheduler: the checkpoint's {name} has {len(state['base_lrs'])} base_lrs "
-                f"but its optimizer has {groups} param groups"]
+        return [(f"scheduler: the checkpoint's {name} has {len(state['base_lrs'])} base_lrs "
+                f"but its optimizer has {groups} param groups")]
     if optimizer is not None and scheduler.optimizer is not optimizer:
         return ["scheduler: it drives a different optimizer than the optimizer= given"]
     return []

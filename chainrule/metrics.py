@@ -18,8 +18,13 @@ and lists are accepted.  Classes are ``0 .. num_classes - 1``;
 """
 import numpy as np
 
-__all__ = ["accuracy", "confusion_matrix", "per_class_accuracy",
-           "precision_recall_f1", "classification_report"]
+__all__ = [
+    "accuracy",
+    "classification_report",
+    "confusion_matrix",
+    "per_class_accuracy",
+    "precision_recall_f1",
+]
 
 
 def accuracy(y_true, y_pred):

@@ -29,7 +29,7 @@ import autograd as ag
 from nn.utils import clip_grad_norm_
 from optim.lr_scheduler import ReduceLROnPlateau
 
-__all__ = ["fit", "evaluate", "train_one_epoch", "EarlyStopping", "History"]
+__all__ = ["EarlyStopping", "History", "evaluate", "fit", "train_one_epoch"]
 
 
 def fit(model, loss_fn, optimizer, train_loader, val_loader=None, *, epochs, scheduler=None,

@@ -19,7 +19,7 @@ from autograd import Tensor
 
 from ._atomic import atomic_write
 
-__all__ = ["save_safetensors", "load_safetensors"]
+__all__ = ["load_safetensors", "save_safetensors"]
 
 _INSTALL = "pip install 'chainrule[train]' (or: pip install safetensors)"
 

@@ -26,7 +26,7 @@ class ShuffledBatches:
         self.shuffle = shuffle
 
     def __len__(self):
-        return -(-len(self.x) // self.batch_size)
+        return (len(self.x) + self.batch_size - 1) // self.batch_size
 
     def __iter__(self):
         order = (self.generator.permutation(len(self.x)) if self.shuffle
@@ -291,13 +291,13 @@ def test_dtype_and_unexpected_keys(tmp_path):
     scheduler = optim.lr_scheduler.StepLR(optimizer, 1)
     _, _, _, loader, _ = _build(seed=5)
     _refused(path, ["model: '0.weight' is float64 in the checkpoint but float32 in the model",
-                    "optimizer: state 'momentum_buffer' of parameter 0 is float64 in the "
-                    "checkpoint but float32 in the parameter"],
+                    ("optimizer: state 'momentum_buffer' of parameter 0 is float64 in the "
+                    "checkpoint but float32 in the parameter")],
              model, optimizer, scheduler, loader)
     small = nn.Sequential(nn.Linear(5, 12)).double()
     opt_small = optim.SGD(small.parameters(), lr=0.1)
-    _refused(path, ["unexpected keys (in the checkpoint, not in the model): '3.weight', "
-                    "'3.bias'"], small, opt_small, optim.lr_scheduler.StepLR(opt_small, 1),
+    _refused(path, [("unexpected keys (in the checkpoint, not in the model): '3.weight', "
+                    "'3.bias'")], small, opt_small, optim.lr_scheduler.StepLR(opt_small, 1),
              loader)
 
 
@@ -339,8 +339,8 @@ def test_loader_without_a_numpy_generator(tmp_path):
         load_checkpoint(path, model=model, loader=NoGenerator())
     assert all(np.array_equal(v, before[k]) for k, v in _weights(model).items())
     loader.generator = np.random.Generator(np.random.MT19937(0))
-    _refused(path, ["loader: the checkpoint's generator is 'PCG64', the loader's is "
-                    "'MT19937'"], model, optimizer, scheduler, loader)
+    _refused(path, [("loader: the checkpoint's generator is 'PCG64', the loader's is "
+                    "'MT19937'")], model, optimizer, scheduler, loader)
 
 
 def _rewrite_header(path, change):
@@ -353,8 +353,8 @@ def _rewrite_header(path, change):
 
 
 @pytest.mark.parametrize("change, words", [
-    (lambda d: d.update(version=2), "format version 2, written by a newer chainrule; this "
-                                    "one reads version 1"),
+    (lambda d: d.update(version=2), ("format version 2, written by a newer chainrule; this "
+                                    "one reads version 1")),
     (lambda d: d.update(version="1"), "version field is '1', not a positive int"),
     (lambda d: d.update(format="other"), "not a chainrule checkpoint (format 'other'"),
     (lambda d: d.pop("model"), "the checkpoint lacks ['model']"),

@@ -58,8 +58,8 @@ def test_dropout_masks_replay():
 
 
 @pytest.mark.parametrize("bad, kind, words", [
-    (np.zeros(37, np.uint8), TypeError, "expected a uint8 tensor (as get_rng_state() returns), "
-                                        "got ndarray"),
+    (np.zeros(37, np.uint8), TypeError, ("expected a uint8 tensor (as get_rng_state() returns), "
+                                        "got ndarray")),
     ([1, 2], TypeError, "got list"),
     (ag.zeros(37), TypeError, "got a float32 tensor"),
     (ag.tensor(np.zeros(3, np.uint8)), RuntimeError, "expected a state of 37 bytes"),
