@@ -11,7 +11,7 @@ from .dtypes import (float16, float32, float64, int8, int16, int32, int64, uint8
 from .factories import (tensor, as_tensor, from_numpy, zeros, ones, full, empty,
                         zeros_like, ones_like, full_like, rand, randn, randint,
                         rand_like, randn_like, randperm, arange, linspace, eye,
-                        manual_seed)
+                        manual_seed, get_rng_state, set_rng_state)
 from .ops.elementwise import where, maximum, minimum, clamp, cast
 from .ops.movement import cat, stack, split, chunk, pad, broadcast_to, sum_to
 from .ops.matmul import matmul

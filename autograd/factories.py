@@ -36,6 +36,52 @@ def generator():
     return _rng
 
 
+# get_rng_state() layout: the PCG64 generator's 128-bit state and increment,
+# then its buffered half-draw (a flag byte and a 32-bit value), little-endian.
+_RNG_FIELDS = (("state", 16), ("inc", 16), ("has_uint32", 1), ("uinteger", 4))
+_RNG_STATE_SIZE = sum(n for _, n in _RNG_FIELDS)
+
+
+def get_rng_state():
+    """The library generator's state as a uint8 tensor (PyTorch's type), a
+    snapshot that `set_rng_state` restores exactly: the draws after it are
+    the draws that followed when it was taken.  Bytes rather than NumPy's
+    nested dict so it can be saved anywhere an array can (checkpoints,
+    safetensors) and restored without pickle."""
+    bits = _rng.bit_generator.state
+    values = {**bits["state"], "has_uint32": bits["has_uint32"], "uinteger": bits["uinteger"]}
+    raw = b"".join(int(values[name]).to_bytes(n, "little") for name, n in _RNG_FIELDS)
+    return Tensor(np.frombuffer(raw, dtype=np.uint8).copy())
+
+
+def set_rng_state(new_state):
+    """Restore a state taken by `get_rng_state`.  The generator object is
+    kept (its state is set in place), so code holding ``generator()`` sees
+    the restored stream too.  Anything that is not such a state is refused
+    before the generator changes."""
+    if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8:
+        got = (f"a {new_state.dtype} tensor" if isinstance(new_state, Tensor)
+               else type(new_state).__name__)
+        raise TypeError(f"set_rng_state(): expected a uint8 tensor (as get_rng_state() "
+                        f"returns), got {got}")
+    raw = new_state._data
+    if raw.ndim != 1 or raw.size != _RNG_STATE_SIZE:
+        raise ArgumentError(f"set_rng_state(): expected a state of {_RNG_STATE_SIZE} bytes "
+                            f"(shape ({_RNG_STATE_SIZE},)), got shape {tuple(raw.shape)}")
+    raw, values, at = raw.tobytes(), {}, 0
+    for name, n in _RNG_FIELDS:
+        values[name] = int.from_bytes(raw[at:at + n], "little")
+        at += n
+    if values["inc"] % 2 == 0 or values["has_uint32"] not in (0, 1):
+        raise ArgumentError("set_rng_state(): not a state get_rng_state() produced (its "
+                            "increment must be odd and its flag byte 0 or 1); the generator "
+                            "was not changed")
+    _rng.bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": values["state"], "inc": values["inc"]},
+        "has_uint32": values["has_uint32"], "uinteger": values["uinteger"]}
+
+
 def _size(size, fn):
     return _size_arg(size, fn)
 
