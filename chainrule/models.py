@@ -6,13 +6,15 @@ shape, so the same code serves 8x8 digits and 28x28 MNIST.
 * ``cnn``: two conv (3x3, padding 1) -> batch norm -> ReLU -> 2x2 max-pool
   stages (16 and 32 channels), then a linear classifier.
 """
-import nn
+import nn as chainrule_nn
 
 MODELS = ("mlp", "cnn")
 
 
-def build(name, image_shape, classes, *, dropout=0.2):
-    """``name`` in MODELS; ``image_shape`` is (channels, height, width)."""
+def build(name, image_shape, classes, *, dropout=0.2, nn=chainrule_nn):
+    """``name`` in MODELS; ``image_shape`` is (channels, height, width).
+    ``nn`` may be ``torch.nn``: the benchmark builds PyTorch's twin from
+    this same definition."""
     c, h, w = image_shape
     if name == "mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(c * h * w, 256), nn.ReLU(),
