@@ -31,8 +31,9 @@ def execute(path):
     """The notebook at ``path`` run in a fresh kernel; returns the executed
     notebook (the file is not touched)."""
     nb = nbformat.read(path, as_version=4)
+    # one BLAS thread: stable run times on a shared machine, and sums in one order
     env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
-               PYTHONHASHSEED="0")
+               PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     # coalesce_streams: a cell's prints are stored as one output, however the
     # kernel chunked them in time
     client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
