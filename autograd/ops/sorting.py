@@ -17,7 +17,7 @@ from collections import namedtuple
 import numpy as np
 
 from .._args import dim_arg, int_arg
-from ..errors import ArgumentError, DTypeError
+from ..errors import ArgumentError
 from ..function import Function
 from ..tensor import Tensor, _wrap
 from .elementwise import refuse_unordered
@@ -196,7 +196,7 @@ def median(input, dim=None, keepdim=False):
         raise TypeError(f"{op}(): expected a Tensor as input, got {type(input).__name__}")
     refuse_unordered(op, input)
     if input.dtype == np.bool_:
-        raise DTypeError(f"{op}(): not implemented for bool tensors (as in PyTorch); "
+        raise NotImplementedError(f"{op}(): not implemented for bool tensors (as in PyTorch); "
                          "convert with .long() first")
     if dim is None:
         if input._data.size == 0:
