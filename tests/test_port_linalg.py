@@ -465,3 +465,27 @@ def test_linalg_ops_match_torch_values_and_gradients(name):
     out.sum().backward()
     tout.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["einsum", "cumprod", "logcumsumexp", "sort", "median",
+                                  "det", "inv", "nuc", "cholesky", "solve", "diagonal", "diag"])
+def test_float32_stays_float32_in_values_and_gradients(name):
+    x = ag.tensor(np.random.default_rng(0).standard_normal((3, 3)).astype(np.float32),
+                  requires_grad=True)
+    eye = ag.eye(3) * 3
+    fn = {"einsum": lambda: ag.einsum("ii,ij->j", x, x),
+          "cumprod": lambda: ag.cumprod(x, 1),
+          "logcumsumexp": lambda: ag.logcumsumexp(x, 0),
+          "sort": lambda: ag.sort(x).values,
+          "median": lambda: ag.median(x),
+          "det": lambda: ag.linalg.det(x),
+          "inv": lambda: ag.linalg.inv(x),
+          "nuc": lambda: ag.linalg.norm(x, "nuc"),
+          "cholesky": lambda: ag.linalg.cholesky(x @ x.mT + eye),
+          "solve": lambda: ag.linalg.solve(x, x),
+          "diagonal": lambda: ag.diagonal(x),
+          "diag": lambda: ag.diag(ag.diag(x))}[name]
+    out = fn()
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert x.grad.dtype == np.float32
