@@ -43,3 +43,14 @@ for _name in ("exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "rel
 del _name
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+# ---- contractions, linear algebra, cumulative and sorting ops (issue 11)
+from . import linalg  # noqa: E402  (torch.linalg's names)
+from .ops.linalg import (einsum, tensordot, mm, bmm, addmm, outer, diag,  # noqa: E402
+                         diagonal, trace, tril, triu)
+from .ops.cumulative import cumsum, cumprod, cummax, cummin, logcumsumexp  # noqa: E402
+from .ops.sorting import sort, argsort, topk, kthvalue, median, mode, unique  # noqa: E402
+ger = outer
+inverse = linalg.inv
+det = linalg.det
+__all__ = [n for n in dir() if not n.startswith("_")]

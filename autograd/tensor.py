@@ -707,6 +707,78 @@ class Tensor:
     def is_contiguous(self):
         return self._data.flags.c_contiguous
 
+    # ---- contractions, linear algebra, cumulative and sorting (issue 11)
+    def mm(self, mat2):
+        return _ops.linalg.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return _ops.linalg.bmm(self, mat2)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1):
+        return _ops.linalg.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def outer(self, vec2):
+        return _ops.linalg.outer(self, vec2)
+
+    ger = outer
+
+    def diag(self, diagonal=0):
+        return _ops.linalg.diag(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _ops.linalg.diagonal(self, offset, dim1, dim2)
+
+    def trace(self):
+        return _ops.linalg.trace(self)
+
+    def tril(self, diagonal=0):
+        return _ops.linalg.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return _ops.linalg.triu(self, diagonal)
+
+    def inverse(self):
+        return _ops.linalg.inv(self)
+
+    def det(self):
+        return _ops.linalg.det(self)
+
+    def cumsum(self, dim, dtype=None):
+        return _ops.cumulative.cumsum(self, dim, dtype)
+
+    def cumprod(self, dim, dtype=None):
+        return _ops.cumulative.cumprod(self, dim, dtype)
+
+    def cummax(self, dim):
+        return _ops.cumulative.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _ops.cumulative.cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return _ops.cumulative.logcumsumexp(self, dim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return _ops.sorting.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return _ops.sorting.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return _ops.sorting.topk(self, k, dim, largest, sorted)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _ops.sorting.kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim=None, keepdim=False):
+        return _ops.sorting.median(self, dim, keepdim)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _ops.sorting.mode(self, dim, keepdim)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return _ops.sorting.unique(self, sorted, return_inverse, return_counts, dim)
+
 
 class ViewOf:
     """How a `_View` was made and what its history currently is.

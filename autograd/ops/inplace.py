@@ -78,6 +78,8 @@ def _rebase(t, result, label):
         setitem(base, view.arg, result)
     elif op is Permute:
         _rebase(base, Permute.apply(result, tuple(np.argsort(view.arg))), label)
+    elif hasattr(op, "write_back"):  # a view op that says how to write into its base
+        _rebase(base, op.write_back(base, view.arg, result), label)
     else:  # Reshape
         _rebase(base, Reshape.apply(result, base.shape), label)
 
