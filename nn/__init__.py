@@ -13,3 +13,8 @@ from .losses import CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWith
 from . import functional
 from . import init
 from . import utils
+# ---- p-layers (issue 11): layers a custom model reaches for
+from .layers.embedding import Embedding  # noqa: E402
+from .layers.normalization import (LayerNorm, GroupNorm, InstanceNorm1d,  # noqa: E402
+                                   InstanceNorm2d, InstanceNorm3d)
+from .layers.attention import MultiheadAttention  # noqa: E402
