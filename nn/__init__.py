@@ -18,3 +18,6 @@ from .layers.embedding import Embedding  # noqa: E402
 from .layers.normalization import (LayerNorm, GroupNorm, InstanceNorm1d,  # noqa: E402
                                    InstanceNorm2d, InstanceNorm3d)
 from .layers.attention import MultiheadAttention  # noqa: E402
+from .layers.transformer import TransformerEncoderLayer, TransformerEncoder  # noqa: E402
+from .layers.unflatten import Unflatten  # noqa: E402
+from .layers.bilinear import Bilinear  # noqa: E402

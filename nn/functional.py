@@ -15,3 +15,4 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # 
 from .layers.embedding import embedding  # noqa: F401,E402
 from .layers.normalization import group_norm, instance_norm, layer_norm  # noqa: F401,E402
 from .layers.attention import scaled_dot_product_attention  # noqa: F401,E402
+from .layers.bilinear import bilinear  # noqa: F401,E402
