@@ -21,3 +21,4 @@ from .layers.attention import MultiheadAttention  # noqa: E402
 from .layers.transformer import TransformerEncoderLayer, TransformerEncoder  # noqa: E402
 from .layers.unflatten import Unflatten  # noqa: E402
 from .layers.bilinear import Bilinear  # noqa: E402
+from .layers.rnn import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: E402

@@ -725,3 +725,130 @@ def test_torch_unflatten():
     x = np.arange(24.0).reshape(2, 12)
     np.testing.assert_array_equal(nn.Unflatten(1, (3, -1))(ag.tensor(x)).numpy(),
                                   torch.nn.Unflatten(1, (3, -1))(torch.tensor(x)).numpy())
+
+
+# ============================================================ RNN family
+def np_sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def np_cell(kind, x, h, c, Wih, Whh, bih, bhh):
+    """One step of each recurrence, from PyTorch's documented equations."""
+    gi, gh = x @ Wih.T + bih, h @ Whh.T + bhh
+    if kind == "RNN":
+        return np.tanh(gi + gh), None
+    if kind == "LSTM":
+        i, f, g, o = np.split(gi + gh, 4, axis=-1)
+        c = np_sigmoid(f) * c + np_sigmoid(i) * np.tanh(g)
+        return np_sigmoid(o) * np.tanh(c), c
+    (xr, xz, xn), (hr, hz, hn) = np.split(gi, 3, axis=-1), np.split(gh, 3, axis=-1)
+    r, z = np_sigmoid(xr + hr), np_sigmoid(xz + hz)
+    n = np.tanh(xn + r * hn)
+    return (1 - z) * n + z * h, None
+
+
+class TestRecurrent:
+    @pytest.mark.parametrize("kind,gates", [("RNN", 1), ("LSTM", 4), ("GRU", 3)])
+    def test_parameter_names_shapes_init(self, kind, gates):
+        ag.manual_seed(0)
+        m = getattr(nn, kind)(3, 5, num_layers=2, bidirectional=True)
+        expected = []
+        for layer, fan_in in ((0, 3), (1, 10)):
+            for sfx in ("", "_reverse"):
+                s = f"_l{layer}{sfx}"
+                expected += [("weight_ih" + s, (gates * 5, fan_in)),
+                             ("weight_hh" + s, (gates * 5, 5)),
+                             ("bias_ih" + s, (gates * 5,)), ("bias_hh" + s, (gates * 5,))]
+        assert names_shapes(m) == expected
+        bound = 1 / math.sqrt(5)
+        assert all(np.abs(p.detach().numpy()).max() <= bound for p in m.parameters())
+        cell = getattr(nn, kind + "Cell")(3, 5, bias=False)
+        assert names_shapes(cell) == [("weight_ih", (gates * 5, 3)), ("weight_hh", (gates * 5, 5))]
+
+    @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+    def test_values_follow_the_equations(self, kind):
+        m = getattr(nn, kind)(3, 4, batch_first=True).double()
+        P = {n: p.detach().numpy() for n, p in m.named_parameters()}
+        x = R.standard_normal((2, 5, 3))
+        h0 = R.standard_normal((1, 2, 4))
+        c0 = R.standard_normal((1, 2, 4))
+        hx = (ag.tensor(h0), ag.tensor(c0)) if kind == "LSTM" else ag.tensor(h0)
+        out, final = m(ag.tensor(x), hx)
+        h, c, outs = h0[0], c0[0], []
+        for t in range(5):
+            h, c = np_cell(kind, x[:, t], h, c, P["weight_ih_l0"], P["weight_hh_l0"],
+                           P["bias_ih_l0"], P["bias_hh_l0"])
+            outs.append(h)
+        np.testing.assert_allclose(out.detach().numpy(), np.stack(outs, 1), atol=1e-12)
+        h_n = final[0] if kind == "LSTM" else final
+        np.testing.assert_allclose(h_n.detach().numpy(), h[None], atol=1e-12)
+        if kind == "LSTM":
+            np.testing.assert_allclose(final[1].detach().numpy(), c[None], atol=1e-12)
+        cell = getattr(nn, kind + "Cell")(3, 4).double()
+        cell.load_state_dict({k[:-3]: v for k, v in m.state_dict().items()})
+        step = cell(ag.tensor(x[:, 0]), (ag.tensor(h0[0]), ag.tensor(c0[0]))
+                    if kind == "LSTM" else ag.tensor(h0[0]))
+        h1 = step[0] if kind == "LSTM" else step
+        np.testing.assert_allclose(h1.detach().numpy(), outs[0], atol=1e-12)
+
+    def test_bidirectional_layout(self):
+        m = nn.GRU(2, 3, bidirectional=True).double()
+        x = ag.tensor(R.standard_normal((4, 1, 2)))
+        out, h_n = m(x)
+        assert out.shape == (4, 1, 6) and h_n.shape == (2, 1, 3)
+        # forward direction ends at the last step, the reverse one at the first
+        np.testing.assert_array_equal(out.detach().numpy()[-1, :, :3], h_n.detach().numpy()[0])
+        np.testing.assert_array_equal(out.detach().numpy()[0, :, 3:], h_n.detach().numpy()[1])
+
+    @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+    def test_gradcheck(self, kind):
+        m = getattr(nn, kind)(2, 3, num_layers=2, bidirectional=kind == "GRU").double()
+        x = t64((3, 2, 2))
+        names = ["weight_ih_l0", "weight_hh_l1", "bias_hh_l0"]
+        check_module_grads(m, [x], names, gradgrad=kind == "RNN", out=lambda r: r[0])
+
+    @pytest.mark.parametrize("kind", ["RNNCell", "LSTMCell", "GRUCell"])
+    def test_cell_gradgradcheck(self, kind):
+        m = getattr(nn, kind)(2, 3).double()
+        h = (t64((2, 3)), t64((2, 3))) if kind == "LSTMCell" else t64((2, 3))
+        x = t64((2, 2))
+        if kind == "LSTMCell":
+            fn = lambda x, h, c, w: call_with(m, {"weight_hh": w}, x, (h, c))  # noqa: E731
+            inputs = [x, h[0], h[1], t64((12, 3))]
+        else:
+            fn = lambda x, h, w: call_with(m, {"weight_hh": w}, x, h)  # noqa: E731
+            inputs = [x, h, t64((9 if kind == "GRUCell" else 3, 3))]
+        assert ag.gradcheck(fn, inputs)
+        assert ag.gradgradcheck(fn, inputs)
+
+    def test_errors(self):
+        m = nn.LSTM(3, 4)
+        with pytest.raises(RuntimeError, match=r"input.size\(-1\) must be equal to input_size; "
+                                               r"expected 3, got input of shape \(5, 2, 2\)"):
+            m(ag.zeros(5, 2, 2))
+        with pytest.raises(RuntimeError, match=r"expected input to be 2-D or 3-D"):
+            m(ag.zeros(1, 5, 2, 3))
+        with pytest.raises(RuntimeError, match=r"expected h_0 of shape \(1, 2, 4\), got \(1, 3, 4\)"):
+            m(ag.zeros(5, 2, 3), (ag.zeros(1, 3, 4), ag.zeros(1, 2, 4)))
+        with pytest.raises(TypeError, match=r"hx must be a tuple \(h_0, c_0\)"):
+            m(ag.zeros(5, 2, 3), ag.zeros(1, 2, 4))
+        with pytest.raises(ValueError, match="unknown nonlinearity 'sigmoid'"):
+            nn.RNN(3, 4, nonlinearity="sigmoid")
+        with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+            nn.GRU(3, 4, dropout=0.5)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_torch_recurrent(dtype, kind):
+    torch = pytest.importorskip("torch")
+    for kwargs in [dict(num_layers=2, bidirectional=True), dict(batch_first=True, bias=False)]:
+        tm, ours = torch_pair(getattr(torch.nn, kind), getattr(nn, kind), dtype, 3, 4, **kwargs)
+        x = R.standard_normal((2, 5, 3)).astype(dtype)
+        compare(tm, ours, [x], dtype, pick=lambda r: r[0])
+        tm.zero_grad(), ours.zero_grad()
+        compare(tm, ours, [x], dtype, pick=lambda r: r[1][1] if kind == "LSTM" else r[1])
+    tm, ours = torch_pair(getattr(torch.nn, kind + "Cell"), getattr(nn, kind + "Cell"), dtype,
+                          3, 4)
+    compare(tm, ours, [R.standard_normal((2, 3)).astype(dtype)], dtype,
+            pick=lambda r: r[1] if kind == "LSTM" else r)
