@@ -22,3 +22,5 @@ from .layers.transformer import TransformerEncoderLayer, TransformerEncoder  # n
 from .layers.unflatten import Unflatten  # noqa: E402
 from .layers.bilinear import Bilinear  # noqa: E402
 from .layers.rnn import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: E402
+from .layers.lazy import (LazyLinear, LazyConv2d, LazyBatchNorm1d,  # noqa: E402
+                          LazyBatchNorm2d, UninitializedParameter, UninitializedBuffer)

@@ -852,3 +852,86 @@ def test_torch_recurrent(dtype, kind):
                           3, 4)
     compare(tm, ours, [R.standard_normal((2, 3)).astype(dtype)], dtype,
             pick=lambda r: r[1] if kind == "LSTM" else r)
+
+
+# ================================================================= Lazy
+class TestLazy:
+    def model(self):
+        return nn.Sequential(nn.LazyConv2d(4, 3, padding=1), nn.LazyBatchNorm2d(), nn.Flatten(),
+                             nn.LazyLinear(2))
+
+    def test_first_call_materializes_in_place_and_becomes_eager(self):
+        ag.manual_seed(0)
+        m = self.model()
+        before = list(m.parameters())
+        assert all(isinstance(p, nn.UninitializedParameter) for p in before)
+        assert m[3].has_uninitialized_params()
+        opt = __import__("optim").SGD(m.parameters(), lr=0.1)   # built before the first call
+        out = m(ag.randn(2, 3, 4, 4))
+        assert out.shape == (2, 2)
+        assert [type(c).__name__ for c in m] == ["Conv2d", "BatchNorm2d", "Flatten", "Linear"]
+        assert m[0].in_channels == 3 and m[1].num_features == 4 and m[3].in_features == 64
+        after = list(m.parameters())
+        assert all(a is b for a, b in zip(before, after)) and len(after) == 6
+        assert type(after[0]) is nn.Parameter and after[0].shape == (4, 3, 3, 3)
+        assert np.abs(m[3].weight.detach().numpy()).max() <= 1 / math.sqrt(64)
+        assert np.all(m[1].weight.detach().numpy() == 1)
+        assert m[1].running_var.shape == (4,) and m[1].num_batches_tracked.item() == 1
+        out.sum().backward()
+        w = m[3].weight.detach().numpy().copy()
+        opt.step()
+        assert not np.array_equal(m[3].weight.detach().numpy(), w)
+
+    def test_dtype_cast_before_first_call_is_kept(self):
+        m = nn.LazyLinear(3).double()
+        out = m(ag.randn(2, 5, dtype=np.float64))
+        assert out.dtype == np.float64 and m.weight.dtype == np.float64
+
+    def test_load_state_dict_materializes_with_the_loaded_shapes(self):
+        src = self.model()
+        src(ag.randn(2, 3, 4, 4))
+        dst = self.model()
+        dst.load_state_dict(src.state_dict())
+        assert dst[3].weight.shape == (2, 64) and not dst[3].has_uninitialized_params()
+        src.eval(), dst.eval()
+        x = ag.randn(2, 3, 4, 4)
+        np.testing.assert_array_equal(dst(x).detach().numpy(), src(x).detach().numpy())
+        assert type(dst[3]) is nn.Linear
+
+    def test_gradcheck_after_materializing(self):
+        m = nn.LazyLinear(2).double()
+        x = t64((3, 4))
+        m(x)
+        check_module_grads(m, [x], ["weight", "bias"])
+
+    def test_errors(self):
+        with pytest.raises(RuntimeError, match="LazyLinear: cannot infer in_features"):
+            nn.LazyLinear(2)(ag.tensor(1.0))
+        m = nn.LazyLinear(2)
+        # a load that materialized the weight, then an input of another width
+        m.load_state_dict({"weight": np.zeros((2, 3), np.float32),
+                           "bias": np.zeros(2, np.float32)})
+        with pytest.raises(RuntimeError, match=r"loaded weight has shape \(2, 3\), but the "
+                                               r"input implies \(2, 5\)"):
+            m(ag.zeros(1, 5))
+
+
+def test_torch_lazy_state_dicts_move_both_ways():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    tm = torch.nn.Sequential(torch.nn.LazyConv2d(4, 3), torch.nn.LazyBatchNorm2d(),
+                             torch.nn.Flatten(), torch.nn.LazyLinear(2))
+    x = R.standard_normal((2, 3, 5, 5)).astype(np.float32)
+    tm(torch.tensor(x))
+    ours = nn.Sequential(nn.LazyConv2d(4, 3), nn.LazyBatchNorm2d(), nn.Flatten(),
+                         nn.LazyLinear(2))
+    ours.load_state_dict(to_ours(tm))
+    tm.eval(), ours.eval()
+    np.testing.assert_allclose(ours(ag.tensor(x)).detach().numpy(),
+                               tm(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+    back = torch.nn.Sequential(torch.nn.LazyConv2d(4, 3), torch.nn.LazyBatchNorm2d(),
+                               torch.nn.Flatten(), torch.nn.LazyLinear(2))
+    back.load_state_dict(to_torch(ours))
+    back.eval()
+    np.testing.assert_allclose(back(torch.tensor(x)).detach().numpy(),
+                               tm(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
