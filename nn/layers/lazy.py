@@ -16,6 +16,7 @@ from autograd import dtypes as _dt
 from autograd._args import device_arg
 
 from autograd.errors import ArgumentError
+from .._checks import not_tensor
 from ..module import Module
 from ..parameter import Parameter
 from .batchnorm import BatchNorm1d, BatchNorm2d
@@ -149,9 +150,11 @@ class LazyLinear(LazyModuleMixin, Module):
                    dtype=dtype)
 
     def _infer(self, input):
-        if not isinstance(input, Tensor) or input.ndim == 0:
-            raise ArgumentError(f"LazyLinear: cannot infer in_features from {input!r}; "
-                                "expected a Tensor of shape (*, in_features)")
+        if not isinstance(input, Tensor):
+            raise not_tensor("LazyLinear", "input", 1, input)
+        if input.ndim == 0:
+            raise ArgumentError("LazyLinear: cannot infer in_features from a 0-d input; "
+                                "expected input (*, in_features), got ()")
         return input.shape[-1]
 
 
@@ -170,9 +173,11 @@ class LazyConv2d(LazyModuleMixin, Module):
                    dtype=dtype)
 
     def _infer(self, input):
-        if not isinstance(input, Tensor) or input.ndim not in (3, 4):
+        if not isinstance(input, Tensor):
+            raise not_tensor("LazyConv2d", "input", 1, input)
+        if input.ndim not in (3, 4):
             raise ArgumentError(f"LazyConv2d: cannot infer in_channels; expected input "
-                                f"(N, C, H, W) or (C, H, W), got {getattr(input, 'shape', input)}")
+                                f"(N, C, H, W) or (C, H, W), got {input.shape}")
         return input.shape[-3]
 
 
@@ -189,9 +194,11 @@ class _LazyBatchNorm(LazyModuleMixin, Module):
             self.register_buffer("num_batches_tracked", Tensor(np.array(0)))
 
     def _infer(self, input):
-        if not isinstance(input, Tensor) or input.ndim < 2:
+        if not isinstance(input, Tensor):
+            raise not_tensor(type(self).__name__, "input", 1, input)
+        if input.ndim < 2:
             raise ArgumentError(f"{type(self).__name__}: cannot infer num_features; expected "
-                                f"input (N, C, ...), got {getattr(input, 'shape', input)}")
+                                f"input (N, C, ...), got {input.shape}")
         return input.shape[1]
 
 
