@@ -13,3 +13,14 @@ from .losses import CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWith
 from . import functional
 from . import init
 from . import utils
+# ---- p-layers (issue 11): layers a custom model reaches for
+from .layers.embedding import Embedding  # noqa: E402
+from .layers.normalization import (LayerNorm, GroupNorm, InstanceNorm1d,  # noqa: E402
+                                   InstanceNorm2d, InstanceNorm3d)
+from .layers.attention import MultiheadAttention  # noqa: E402
+from .layers.transformer import TransformerEncoderLayer, TransformerEncoder  # noqa: E402
+from .layers.unflatten import Unflatten  # noqa: E402
+from .layers.bilinear import Bilinear  # noqa: E402
+from .layers.rnn import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: E402
+from .layers.lazy import (LazyLinear, LazyConv2d, LazyBatchNorm1d,  # noqa: E402
+                          LazyBatchNorm2d, UninitializedParameter, UninitializedBuffer)

@@ -11,3 +11,8 @@ from .layers.linear import linear  # noqa: F401
 from .layers.pooling import avg_pool2d, max_pool2d  # noqa: F401
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                      cross_entropy, l1_loss, mse_loss, nll_loss)
+# ---- p-layers (issue 11)
+from .layers.embedding import embedding  # noqa: F401,E402
+from .layers.normalization import group_norm, instance_norm, layer_norm  # noqa: F401,E402
+from .layers.attention import scaled_dot_product_attention  # noqa: F401,E402
+from .layers.bilinear import bilinear  # noqa: F401,E402

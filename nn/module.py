@@ -75,7 +75,7 @@ def _loadable(key, value, target):
         return None, (f"expected a Tensor (or NumPy array) for {key!r}, got "
                       f"{type(value).__name__}")
     src = value._data if isinstance(value, Tensor) else value
-    if src.shape != target.shape:
+    if src.shape != target.shape and not getattr(target, "_uninitialized", False):
         return None, (f"shape mismatch for {key!r}: the state has shape {src.shape}, the "
                       f"model has {target.shape}")
     lossy = _lossy_cast(src, target.dtype)

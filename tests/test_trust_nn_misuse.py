@@ -66,6 +66,21 @@ LAYERS = {
     "Flatten": (nn.Flatten, lambda: f32(2, 3, 4), r"Flatten\(start_dim=1, end_dim=-1\)"),
     "Maxout": (lambda: nn.Maxout(3, 2, pieces=2), lambda: f32(4, 3),
                r"Maxout\(3, 2, pieces=2\)"),
+    # issue 11 (p-layers)
+    "Embedding": (lambda: nn.Embedding(4, 2), lambda: ag.tensor(np.array([[0, 3]])),
+                  "embedding"),
+    "LayerNorm": (lambda: nn.LayerNorm(3), lambda: f32(4, 3), "layer_norm"),
+    "GroupNorm": (lambda: nn.GroupNorm(2, 4), lambda: f32(2, 4, 3), "group_norm"),
+    "InstanceNorm1d": (lambda: nn.InstanceNorm1d(3), lambda: f32(2, 3, 4), "InstanceNorm1d"),
+    "InstanceNorm2d": (lambda: nn.InstanceNorm2d(3), lambda: f32(3, 4, 4), "InstanceNorm2d"),
+    "InstanceNorm3d": (lambda: nn.InstanceNorm3d(3), lambda: f32(3, 2, 2, 2), "InstanceNorm3d"),
+    "Unflatten": (lambda: nn.Unflatten(1, (2, 2)), lambda: f32(3, 4), "Unflatten"),
+    "RNNCell": (lambda: nn.RNNCell(3, 2), lambda: f32(4, 3), "RNNCell"),
+    "GRUCell": (lambda: nn.GRUCell(3, 2), lambda: f32(4, 3), "GRUCell"),
+    "LazyLinear": (lambda: nn.LazyLinear(2), lambda: f32(4, 3), "LazyLinear"),
+    "LazyConv2d": (lambda: nn.LazyConv2d(2, 3), lambda: f32(1, 2, 5, 5), "LazyConv2d"),
+    "LazyBatchNorm1d": (nn.LazyBatchNorm1d, lambda: f32(4, 3), "LazyBatchNorm1d"),
+    "LazyBatchNorm2d": (nn.LazyBatchNorm2d, lambda: f32(2, 3, 2, 2), "LazyBatchNorm2d"),
 }
 
 # Inputs of a shape the layer cannot take, and what the message must say
@@ -87,15 +102,39 @@ WRONG_SHAPE = {
     "Flatten": (f32(3), r"Flatten\(start_dim=1, end_dim=-1\) cannot flatten dims 1..-1 of "
                         r"a 1-d input of shape \(3,\)"),
     "Maxout": (f32(4, 2), r"Maxout\(3, 2, pieces=2\) expected input \(\*, 3\), got \(4, 2\)"),
+    "LayerNorm": (f32(4, 2), r"layer_norm: normalized_shape=\[3\] expects input of shape "
+                             r"\(\*, 3\), got \(4, 2\)"),
+    "GroupNorm": (f32(2, 6), r"GroupNorm\(2, 4.*\) expected input \(N, 4, \*\), got \(2, 6\)"),
+    "InstanceNorm1d": (f32(4), r"InstanceNorm1d: expected input \(N, C, L\) .*got \(4,\)"),
+    "InstanceNorm2d": (f32(4, 3), r"InstanceNorm2d: expected input \(N, C, H, W\) .*got "
+                                  r"\(4, 3\)"),
+    "InstanceNorm3d": (f32(4, 3), r"InstanceNorm3d: expected input \(N, C, D, H, W\) .*got "
+                                  r"\(4, 3\)"),
+    "Unflatten": (f32(4, 3), r"Unflatten: sizes \[2, 2\] don't multiply up to the size of dim "
+                             r"1 \(3\) of the input of shape \(4, 3\)"),
+    "RNNCell": (f32(4, 2), r"RNNCell: input.size\(-1\) must be equal to input_size; expected "
+                           r"3, got input of shape \(4, 2\)"),
+    "GRUCell": (f32(4, 2), r"GRUCell: input.size\(-1\) must be equal to input_size; expected "
+                           r"3, got input of shape \(4, 2\)"),
+    "LazyLinear": (f32(), r"LazyLinear: cannot infer in_features from a 0-d input"),
+    "LazyConv2d": (f32(4, 4), r"LazyConv2d: cannot infer in_channels; expected input "
+                              r"\(N, C, H, W\) or \(C, H, W\), got \(4, 4\)"),
+    "LazyBatchNorm1d": (f32(3), r"LazyBatchNorm1d: cannot infer num_features; expected input "
+                                r"\(N, C, \.\.\.\), got \(3,\)"),
+    "LazyBatchNorm2d": (f32(3), r"LazyBatchNorm2d: cannot infer num_features"),
 }
 # Softmax/LogSoftmax: a dim the input lacks (the engine's IndexError).
 WRONG_DIM = {"Softmax": "softmax", "LogSoftmax": "log_softmax"}
 # Elementwise: any shape is valid, so there is no wrong-shape case.
-ANY_SHAPE = {"Dropout", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "GELU"}
+ANY_SHAPE = {"Dropout", "ReLU", "LeakyReLU", "ELU", "Sigmoid", "Tanh", "Softplus", "GELU",
+             "Embedding"}
 # Not layers that take one input of a fixed kind.
 NOT_LAYERS = {"Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "Identity",
               "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "BCELoss",
-              "BCEWithLogitsLoss"}
+              "BCEWithLogitsLoss",
+              # several inputs, or a tuple out (tested in tests/test_port_layers.py)
+              "MultiheadAttention", "Bilinear", "TransformerEncoderLayer", "TransformerEncoder",
+              "RNN", "LSTM", "GRU", "LSTMCell"}
 
 
 def test_every_layer_class_is_covered():
