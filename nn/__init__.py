@@ -13,3 +13,8 @@ from .losses import CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWith
 from . import functional
 from . import init
 from . import utils
+# ---- p-func (issue 11): more activations, distances, dropouts, losses
+from .layers.activation_extra import (SiLU, Mish, Hardtanh, ReLU6, Hardsigmoid,  # noqa: E402
+                                      Hardswish, Softsign, CELU, SELU, PReLU, GLU, LogSigmoid)
+from .layers.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from .layers.dropout_extra import Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout  # noqa: E402,E501

@@ -11,3 +11,9 @@ from .layers.linear import linear  # noqa: F401
 from .layers.pooling import avg_pool2d, max_pool2d  # noqa: F401
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                      cross_entropy, l1_loss, mse_loss, nll_loss)
+# ---- p-func (issue 11): more activations, distances, dropouts, losses
+from .layers.activation_extra import (celu, glu, hardsigmoid, hardswish, hardtanh,  # noqa: F401,E402
+                                      logsigmoid, mish, prelu, relu6, selu, silu, softsign)
+from .layers.distance import cosine_similarity, normalize, one_hot, pairwise_distance  # noqa: F401,E402,E501
+from .layers.dropout_extra import (alpha_dropout, dropout1d, dropout3d,  # noqa: F401,E402
+                                   feature_alpha_dropout)
