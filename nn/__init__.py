@@ -18,3 +18,7 @@ from .layers.activation_extra import (SiLU, Mish, Hardtanh, ReLU6, Hardsigmoid, 
                                       Hardswish, Softsign, CELU, SELU, PReLU, GLU, LogSigmoid)
 from .layers.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
 from .layers.dropout_extra import Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout  # noqa: E402,E501
+from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLoss,  # noqa: E402
+                           MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,
+                           MultiLabelSoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+                           TripletMarginLoss)

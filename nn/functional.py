@@ -17,3 +17,7 @@ from .layers.activation_extra import (celu, glu, hardsigmoid, hardswish, hardtan
 from .layers.distance import cosine_similarity, normalize, one_hot, pairwise_distance  # noqa: F401,E402,E501
 from .layers.dropout_extra import (alpha_dropout, dropout1d, dropout3d,  # noqa: F401,E402
                                    feature_alpha_dropout)
+from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: F401,E402,E501
+                           huber_loss, kl_div, margin_ranking_loss, multilabel_soft_margin_loss,
+                           poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
+                           triplet_margin_loss)
