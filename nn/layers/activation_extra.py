@@ -170,6 +170,9 @@ def _prelu_weight(weight, x):
     if not isinstance(weight, Tensor):
         raise TypeError(f"prelu: argument 'weight' (position 2) must be Tensor, not "
                         f"{type(weight).__name__}")
+    if weight.dtype != x.dtype:
+        raise DTypeError(f"prelu: type promotion is not supported: input has dtype {x.dtype}, "
+                         f"weight has dtype {weight.dtype}; convert one of them")
     if weight.ndim > 1:
         raise ArgumentError(f"prelu: expected weight to be a scalar or 1-D tensor, but got "
                             f"ndim = {weight.ndim} (shape {weight.shape})")
