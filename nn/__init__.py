@@ -14,11 +14,11 @@ from . import functional
 from . import init
 from . import utils
 # ---- p-func (issue 11): more activations, distances, dropouts, losses
-from .layers.activation_extra import (SiLU, Mish, Hardtanh, ReLU6, Hardsigmoid,  # noqa: E402
+from .layers.activation_extra import (SiLU, Mish, Hardtanh, ReLU6, Hardsigmoid,
                                       Hardswish, Softsign, CELU, SELU, PReLU, GLU, LogSigmoid)
-from .layers.distance import CosineSimilarity, PairwiseDistance  # noqa: E402
-from .layers.dropout_extra import Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout  # noqa: E402,E501
-from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLoss,  # noqa: E402
+from .layers.distance import CosineSimilarity, PairwiseDistance
+from .layers.dropout_extra import Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout
+from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLoss,
                            MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,
                            MultiLabelSoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                            TripletMarginLoss)

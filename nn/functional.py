@@ -12,12 +12,12 @@ from .layers.pooling import avg_pool2d, max_pool2d  # noqa: F401
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                      cross_entropy, l1_loss, mse_loss, nll_loss)
 # ---- p-func (issue 11): more activations, distances, dropouts, losses
-from .layers.activation_extra import (celu, glu, hardsigmoid, hardswish, hardtanh,  # noqa: F401,E402
+from .layers.activation_extra import (celu, glu, hardsigmoid, hardswish, hardtanh,  # noqa: F401
                                       logsigmoid, mish, prelu, relu6, selu, silu, softsign)
-from .layers.distance import cosine_similarity, normalize, one_hot, pairwise_distance  # noqa: F401,E402,E501
-from .layers.dropout_extra import (alpha_dropout, dropout1d, dropout3d,  # noqa: F401,E402
+from .layers.distance import cosine_similarity, normalize, one_hot, pairwise_distance  # noqa: F401
+from .layers.dropout_extra import (alpha_dropout, dropout1d, dropout3d,  # noqa: F401
                                    feature_alpha_dropout)
-from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: F401,E402,E501
+from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: F401
                            huber_loss, kl_div, margin_ranking_loss, multilabel_soft_margin_loss,
                            poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
                            triplet_margin_loss)

@@ -224,8 +224,8 @@ def test_argument_errors():
     (lambda x, y: F.margin_ranking_loss(x[:, 0], _t(np.ones((3, 1))), _t(Y3)),
      "same number of dimensions"),
     (lambda x, y: F.cosine_embedding_loss(x, y, _t([[1, -1, 1]])), "multi-target"),
-    (lambda x, y: F.cosine_embedding_loss(x[0], y[0], _t([1.0])), "1-D target tensor expects "
-                                                                  "2-D input"),
+    (lambda x, y: F.cosine_embedding_loss(x[0], y[0], _t([1.0])),
+     "1-D target tensor expects 2-D input"),
     (lambda x, y: F.cosine_embedding_loss(x, y, _t([1.0, -1.0])), r"\(3, 4\).*\(2,\)"),
     (lambda x, y: F.triplet_margin_loss(x, y, y[0]), "anchor 2D, positive 2D, and negative 1D"),
 ])
