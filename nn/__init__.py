@@ -24,3 +24,12 @@ from .layers.bilinear import Bilinear  # noqa: E402
 from .layers.rnn import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: E402
 from .layers.lazy import (LazyLinear, LazyConv2d, LazyBatchNorm1d,  # noqa: E402
                           LazyBatchNorm2d, UninitializedParameter, UninitializedBuffer)
+# ---- p-func (issue 11): more activations, distances, dropouts, losses
+from .layers.activation_extra import (SiLU, Mish, Hardtanh, ReLU6, Hardsigmoid,
+                                      Hardswish, Softsign, CELU, SELU, PReLU, GLU, LogSigmoid)
+from .layers.distance import CosineSimilarity, PairwiseDistance
+from .layers.dropout_extra import Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout
+from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLoss,
+                           MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,
+                           MultiLabelSoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
+                           TripletMarginLoss)

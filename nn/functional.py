@@ -16,3 +16,13 @@ from .layers.embedding import embedding  # noqa: F401,E402
 from .layers.normalization import group_norm, instance_norm, layer_norm  # noqa: F401,E402
 from .layers.attention import scaled_dot_product_attention  # noqa: F401,E402
 from .layers.bilinear import bilinear  # noqa: F401,E402
+# ---- p-func (issue 11): more activations, distances, dropouts, losses
+from .layers.activation_extra import (celu, glu, hardsigmoid, hardswish, hardtanh,  # noqa: F401
+                                      logsigmoid, mish, prelu, relu6, selu, silu, softsign)
+from .layers.distance import cosine_similarity, normalize, one_hot, pairwise_distance  # noqa: F401
+from .layers.dropout_extra import (alpha_dropout, dropout1d, dropout3d,  # noqa: F401
+                                   feature_alpha_dropout)
+from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss,  # noqa: F401
+                           huber_loss, kl_div, margin_ranking_loss, multilabel_soft_margin_loss,
+                           poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
+                           triplet_margin_loss)

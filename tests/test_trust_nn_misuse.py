@@ -136,6 +136,40 @@ NOT_LAYERS = {"Module", "Parameter", "Sequential", "ModuleList", "ModuleDict", "
               "MultiheadAttention", "Bilinear", "TransformerEncoderLayer", "TransformerEncoder",
               "RNN", "LSTM", "GRU", "LSTMCell"}
 
+# ---- p-func (issue 11): the new activations, dropouts, distances and losses
+LAYERS.update({
+    name: (getattr(nn, name), lambda: f32(4, 3), fn)
+    for name, fn in [("SiLU", "silu"), ("Mish", "mish"), ("Hardtanh", "hardtanh"),
+                     ("ReLU6", "relu6"), ("Hardsigmoid", "hardsigmoid"),
+                     ("Hardswish", "hardswish"), ("Softsign", "softsign"), ("CELU", "celu"),
+                     ("SELU", "selu"), ("LogSigmoid", "logsigmoid"),
+                     ("AlphaDropout", "alpha_dropout")]})
+LAYERS.update({
+    "PReLU": (lambda: nn.PReLU(3), lambda: f32(4, 3), "prelu"),
+    "GLU": (nn.GLU, lambda: f32(4, 2), "glu"),
+    "Dropout1d": (nn.Dropout1d, lambda: f32(2, 3, 4), "dropout1d"),
+    "Dropout3d": (nn.Dropout3d, lambda: f32(2, 3, 2, 2, 2), "dropout3d"),
+    "FeatureAlphaDropout": (nn.FeatureAlphaDropout, lambda: f32(2, 3, 4),
+                            "feature_alpha_dropout"),
+})
+WRONG_SHAPE.update({
+    "PReLU": (f32(4, 2), r"prelu: mismatch of parameter numbers and input channel size: "
+                         r"found 3 parameters and channel size 2 \(input shape \(4, 2\)\)"),
+    "GLU": (f32(4, 3), r"glu: halving dimension must be even, but dimension 1 is size 3"),
+    "Dropout1d": (f32(4), r"dropout1d: expected 2-D or 3-D input .* received a 1-D input of "
+                          r"shape \(4,\)"),
+    "Dropout3d": (f32(), r"dropout3d: expected 4-D or 5-D input .* received a 0-D input"),
+    "FeatureAlphaDropout": (f32(4), r"feature_alpha_dropout: feature dropout requires at least "
+                                    r"2 dimensions in the input \(N, C, ...\), got shape \(4,\)"),
+})
+ANY_SHAPE |= {"SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "Softsign",
+              "CELU", "SELU", "LogSigmoid", "AlphaDropout"}
+NOT_LAYERS |= {"CosineSimilarity", "PairwiseDistance",   # two inputs
+               "SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineEmbeddingLoss",
+               "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss",
+               "MultiLabelSoftMarginLoss", "PoissonNLLLoss", "GaussianNLLLoss",
+               "TripletMarginLoss"}
+
 
 def test_every_layer_class_is_covered():
     exported = {name for name in dir(nn)
