@@ -19,7 +19,9 @@ __all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
-    """``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *,
+    """Adadelta: per-weight steps from two running RMS averages, no lr to tune.
+
+    ``Adadelta(params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *,
     maximize=False)``, PyTorch's signature and rule."""
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):

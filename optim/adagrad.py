@@ -20,7 +20,9 @@ __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
-    """``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0,
+    """Adagrad: per-weight steps divided by the root of all squared gradients so far.
+
+    ``Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0,
     initial_accumulator_value=0, eps=1e-10, *, maximize=False)``, as in
     PyTorch (which also fills each parameter's state at construction)."""
 

@@ -19,7 +19,9 @@ __all__ = ["Adamax"]
 
 
 class Adamax(Optimizer):
-    """``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
+    """Adamax: Adam with an infinity-norm second moment.
+
+    ``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
     weight_decay=0, *, maximize=False)``, PyTorch's signature and rule."""
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,

@@ -32,7 +32,9 @@ _FLAT_STATE = ("d", "prev_flat_grad")
 
 
 class LBFGS(Optimizer):
-    """``LBFGS(params, lr=1, max_iter=20, max_eval=None,
+    """L-BFGS: limited-memory quasi-Newton steps, optionally with a strong-Wolfe line search.
+
+    ``LBFGS(params, lr=1, max_iter=20, max_eval=None,
     tolerance_grad=1e-7, tolerance_change=1e-9, history_size=100,
     line_search_fn=None)``, PyTorch's signature and algorithm;
     ``step(closure)`` needs the closure."""

@@ -447,7 +447,7 @@ def _check_factor(name, arg, value):
 
 
 # ---- optimizers and schedules (issue 11): re-exported here, where PyTorch programs look
-from .lr_scheduler_more import (CosineAnnealingWarmRestarts, CyclicLR, LinearLR,  # noqa: E402
+from .lr_scheduler_more import (CosineAnnealingWarmRestarts, CyclicLR, LinearLR,
                                 OneCycleLR, PolynomialLR, SequentialLR)
 __all__ += ["LinearLR", "PolynomialLR", "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR",
             "SequentialLR"]

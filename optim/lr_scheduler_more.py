@@ -17,10 +17,11 @@ __all__ = ["LinearLR", "PolynomialLR", "CosineAnnealingWarmRestarts", "CyclicLR"
 
 
 class LinearLR(LRScheduler):
-    """Scale lr linearly from ``start_factor * initial_lr`` to
-    ``end_factor * initial_lr`` over ``total_iters`` epochs, then hold it
-    (a warm-up, with the defaults).  Updated from the current lr, as in
-    PyTorch."""
+    """Linear warm-up (or decay) of lr by a factor, then held.
+
+    lr goes linearly from ``start_factor * initial_lr`` to ``end_factor *
+    initial_lr`` over ``total_iters`` epochs, then holds (a warm-up, with
+    the defaults).  Updated from the current lr, as in PyTorch."""
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
                  last_epoch=-1):
@@ -52,8 +53,9 @@ class LinearLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """Decay lr to zero over ``total_iters`` epochs along a polynomial:
-    ``lr = initial_lr * (1 - epoch / total_iters) ** power``, then hold it.
+    """Polynomial decay of lr to zero over ``total_iters`` epochs.
+
+    ``lr = initial_lr * (1 - epoch / total_iters) ** power``, then held.
     Updated from the current lr, as in PyTorch."""
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
@@ -78,7 +80,9 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
-    """SGDR (Loshchilov & Hutter): anneal along half a cosine from
+    """Cosine annealing with warm restarts (SGDR), periods growing by ``T_mult``.
+
+    SGDR (Loshchilov & Hutter): anneal along half a cosine from
     ``initial_lr`` to ``eta_min`` over ``T_i`` epochs, then restart, each
     period ``T_mult`` times longer than the last (``T_0`` first)::
 
@@ -136,8 +140,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
 
 class CyclicLR(LRScheduler):
-    """Cycle lr between ``base_lr`` and ``max_lr`` (Smith, "Cyclical
-    learning rates"): up over ``step_size_up`` steps, down over
+    """Cyclical lr between ``base_lr`` and ``max_lr`` (momentum cycled opposite).
+
+    Smith, "Cyclical learning rates": up over ``step_size_up`` steps, down over
     ``step_size_down``; call ``step()`` after every batch.  The amplitude
     is scaled per cycle ('triangular': constant, 'triangular2': halved each
     cycle) or per step ('exp_range': ``gamma ** step``), or by ``scale_fn``.
@@ -276,7 +281,9 @@ class _ExpRangeScale:
 
 
 class OneCycleLR(LRScheduler):
-    """The 1cycle policy (Smith & Topin): lr rises from ``max_lr /
+    """The 1cycle policy: lr up to ``max_lr`` then annealed far below, per batch.
+
+    Smith & Topin: lr rises from ``max_lr /
     div_factor`` to ``max_lr`` over the first ``pct_start`` of
     ``total_steps``, then anneals to ``initial_lr / final_div_factor``
     (cosine or linear); momentum (or beta1) moves the opposite way.  Call
@@ -382,7 +389,9 @@ def _phases(pct_start, total_steps, three_phase):
 
 
 class SequentialLR(LRScheduler):
-    """Run ``schedulers`` one after another, switching at the epochs in
+    """Schedulers run one after another, switching at milestone epochs.
+
+    Run ``schedulers`` one after another, switching at the epochs in
     ``milestones`` (one fewer than the schedulers); each schedule starts
     from its own epoch 0 when its turn comes (e.g. a `LinearLR` warm-up
     followed by `CosineAnnealingLR`).  PyTorch's rule."""

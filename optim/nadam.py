@@ -24,7 +24,9 @@ __all__ = ["NAdam"]
 
 
 class NAdam(Optimizer):
-    """``NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
+    """NAdam: Adam with Nesterov momentum.
+
+    ``NAdam(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
     weight_decay=0, momentum_decay=4e-3, decoupled_weight_decay=False, *,
     maximize=False)``, PyTorch's signature and rule."""
 

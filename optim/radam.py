@@ -24,7 +24,9 @@ __all__ = ["RAdam"]
 
 
 class RAdam(Optimizer):
-    """``RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
+    """RAdam: Adam with a rectified (warmed-up) adaptive step.
+
+    ``RAdam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
     weight_decay=0, decoupled_weight_decay=False, *, maximize=False)``,
     PyTorch's signature and rule."""
 

@@ -161,7 +161,8 @@ def test_one_cycle_cos():
     opt = make_sgd(momentum=0.9)
     s = L.OneCycleLR(opt, max_lr=1.0, total_steps=10)
     lrs = sequence(s, 9)
-    anneal = lambda a, b, pct: b + (a - b) / 2 * (math.cos(math.pi * pct) + 1)  # noqa: E731
+    def anneal(a, b, pct):
+        return b + (a - b) / 2 * (math.cos(math.pi * pct) + 1)
     expected = [anneal(0.04, 1.0, e / 2) for e in range(3)] + \
         [anneal(1.0, 4e-6, (e - 2) / 7) for e in range(3, 10)]
     assert [x[0] for x in lrs] == approx(expected)
@@ -295,11 +296,10 @@ BAD = [
 @pytest.mark.parametrize("make,arg", BAD, ids=[a for _, a in BAD])
 def test_bad_arguments_are_value_errors_naming_them_and_change_nothing(make, arg):
     opt = make_sgd(momentum=0.9)
-    before = [dict((k, v) for k, v in g.items() if k != "params") for g in opt.param_groups]
+    before = [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]
     with pytest.raises(ValueError, match=arg):
         make(opt)
-    assert [dict((k, v) for k, v in g.items() if k != "params")
-            for g in opt.param_groups] == before
+    assert [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups] == before
 
 
 def test_scheduler_needs_an_optimizer():
@@ -323,8 +323,9 @@ def _both(make, opt_name="SGD", opt_kwargs=None, epochs=60):
         opt = getattr(O, opt_name)([{"params": [p], "lr": 0.1 * (i + 1)}
                                     for i, p in enumerate(ps)], **(opt_kwargs or {}))
         s = make(S, opt)
-        snap = lambda: (s.get_last_lr(), [(g["lr"], g.get("momentum"), g.get("betas"))  # noqa
-                                          for g in opt.param_groups])
+        def snap(s=s, opt=opt):
+            return s.get_last_lr(), [(g["lr"], g.get("momentum"), g.get("betas"))
+                                     for g in opt.param_groups]
         seq = [snap()]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
