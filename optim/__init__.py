@@ -11,3 +11,13 @@ from .adam import Adam, AdamW
 from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "lr_scheduler"]
+
+# ---- optimizers and schedules (issue 11)
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
+__all__ += ["Adadelta", "Adagrad", "Adamax", "NAdam", "RAdam"]
+from .lbfgs import LBFGS
+__all__ += ["LBFGS"]

@@ -49,6 +49,11 @@ class LRScheduler:
                         "saved state first, or start with last_epoch=-1")
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self):
+        """Set the rates of ``last_epoch + 1`` as construction does (also
+        used by `SequentialLR` when it hands over to a schedule)."""
         self._step_count = 0
         self._is_initial = True
         try:
@@ -69,13 +74,24 @@ class LRScheduler:
         """Advance one epoch (or jump to ``epoch``) and set the groups' lr."""
         _check_epoch(type(self).__name__, epoch)
         self._step_count += 1
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
-            self.last_epoch = epoch
-            closed = getattr(self, "_get_closed_form_lr", None)
-            values = closed() if closed is not None else self.get_lr()
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch):
+        """Move to the next epoch (or to ``epoch``, by the closed form when
+        there is one) and set the groups' lr.  If the schedule refuses the
+        epoch, ``last_epoch`` is left as it was."""
+        previous = self.last_epoch
+        try:
+            if epoch is None:
+                self.last_epoch += 1
+                values = self.get_lr()
+            else:
+                self.last_epoch = epoch
+                closed = getattr(self, "_get_closed_form_lr", None)
+                values = closed() if closed is not None else self.get_lr()
+        except BaseException:
+            self.last_epoch = previous
+            raise
         groups = self.optimizer.param_groups
         values = list(values)
         if len(values) != len(groups):
@@ -428,3 +444,10 @@ def _check_last_epoch(name, last_epoch):
 def _check_factor(name, arg, value):
     if not _is_real(value) or not value >= 0:
         raise ValueError(f"{name}: {arg} must be a number >= 0, got {value!r}")
+
+
+# ---- optimizers and schedules (issue 11): re-exported here, where PyTorch programs look
+from .lr_scheduler_more import (CosineAnnealingWarmRestarts, CyclicLR, LinearLR,
+                                OneCycleLR, PolynomialLR, SequentialLR)
+__all__ += ["LinearLR", "PolynomialLR", "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR",
+            "SequentialLR"]

@@ -318,11 +318,14 @@ class Optimizer:
                     f"{key!r}, which none of its param groups lists")
             p = id_map[key]
             for k, v in saved_state.items():
-                if isinstance(v, (Tensor, np.ndarray)) and v.shape != p._data.shape:
+                expected = self._state_shape(k, p)
+                if isinstance(v, (Tensor, np.ndarray)) and v.shape != expected:
+                    want = (f"the parameter has shape {expected}" if expected == p._data.shape
+                            else f"shape {expected} was expected")
                     raise ValueError(
                         f"{name}.load_state_dict: state {k!r} of parameter {key} has shape "
-                        f"{v.shape} but the parameter has shape {p._data.shape}; was "
-                        "the state dict saved for a different model?")
+                        f"{v.shape} but {want}; was the state dict saved for a different "
+                        "model?")
             if saved_state:
                 missing = [k for k in self._state_keys(group_of[id(p)]) if k not in saved_state]
                 if missing:
@@ -334,6 +337,12 @@ class Optimizer:
 
         self.state = new_state
         self.param_groups = new_groups
+
+    def _state_shape(self, key, p):
+        """The shape an array in state entry ``key`` of parameter ``p`` must
+        have: the parameter's own, except for optimizers (LBFGS) that keep
+        state over all parameters flattened together."""
+        return p._data.shape
 
     def _state_keys(self, group):
         """State entries a parameter of ``group`` carries once it has been

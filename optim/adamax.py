@@ -1,0 +1,83 @@
+"""Adamax: Adam with the infinity norm in place of the root mean square.
+
+PyTorch's rule, operation for operation:
+
+    g = grad (+ weight_decay * p)
+    m = lerp(m, g, 1 - beta1)
+    u = max(beta2 * u, |g| + eps)
+    p = p - (lr / (1 - beta1**t)) * m / u
+
+``u`` needs no bias correction (a maximum is not pulled towards its zero
+start), and ``eps`` sits inside the maximum, so ``u`` is never zero.
+"""
+import numpy as np
+
+from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _is_real, _lerp, \
+    _lerp_weight
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    """Adamax: Adam with an infinity-norm second moment.
+
+    ``Adamax(params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8,
+    weight_decay=0, *, maximize=False)``, PyTorch's signature and rule."""
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, *,
+                 maximize=False):
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                        maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_hyperparams(self, group, index):
+        check_adam_options(self, group, index)
+
+    def _state_keys(self, group):
+        return ("step", "exp_avg", "exp_inf")
+
+    def _update_group(self, group, grads):
+        lr = float(group["lr"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        eps = float(group["eps"])
+        weight_decay = float(group["weight_decay"])
+        maximize = bool(group["maximize"])
+        for p, g in grads:
+            s = self.state[p]
+            if not s:
+                s["step"] = 0
+                s["exp_avg"] = _buffer(p)
+                s["exp_inf"] = _buffer(p)
+            s["step"] += 1
+            clr = lr / (1 - beta1 ** s["step"])
+            lerp_w, lerp_c = _lerp_weight(1.0 - beta1, p._data.dtype)
+            _apply(_adamax, p, g, [s["exp_avg"]._data, s["exp_inf"]._data], 2, weight_decay,
+                   maximize, lerp_w, lerp_c, beta2, eps, clr)
+
+
+def check_adam_options(opt, group, index):
+    """The options the Adam family shares: ``lr``, ``eps`` and
+    ``weight_decay`` >= 0, and ``betas`` a pair in [0, 1)."""
+    opt._check_nonneg(group, index, "lr", "eps", "weight_decay")
+    betas = group["betas"]
+    try:
+        b1, b2 = betas
+    except (TypeError, ValueError):
+        raise opt._bad("betas", betas, "expected a pair (beta1, beta2)", index) from None
+    for i, b in enumerate((b1, b2)):
+        if not _is_real(b) or not 0 <= b < 1:
+            raise opt._bad(f"betas[{i}]", b, "each beta must be in [0, 1)", index)
+
+
+def _adamax(p, g, bufs, tmps, weight_decay, maximize, lerp_w, lerp_c, beta2, eps, clr):
+    exp_avg, exp_inf = bufs
+    t0, t1 = tmps
+    g = _effective_grad(p, g, weight_decay, maximize, t0)
+    _lerp(exp_avg, g, lerp_w, lerp_c, t1)
+    np.multiply(exp_inf, beta2, out=exp_inf)
+    np.abs(g, out=t1)
+    np.add(t1, eps, out=t1)
+    np.maximum(exp_inf, t1, out=exp_inf)
+    np.multiply(exp_avg, -clr, out=t1)
+    np.divide(t1, exp_inf, out=t1)
+    np.add(p, t1, out=p)
