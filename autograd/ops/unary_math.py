@@ -143,7 +143,8 @@ class Log2(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.log2(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.log2(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -157,7 +158,8 @@ class Log10(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.log10(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.log10(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -171,7 +173,8 @@ class Log1p(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.log1p(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.log1p(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -213,7 +216,8 @@ class Rsqrt(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return 1 / np.sqrt(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return 1 / np.sqrt(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -242,7 +246,8 @@ class Asin(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.arcsin(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.arcsin(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -256,7 +261,8 @@ class Acos(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.arccos(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.arccos(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -326,7 +332,8 @@ class Acosh(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.arccosh(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.arccosh(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -340,7 +347,8 @@ class Atanh(_Elementwise):
 
     @staticmethod
     def forward(ctx, a):
-        return np.arctanh(a)
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
+            return np.arctanh(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -635,9 +643,10 @@ def atan2(input, other):
 def hypot(input, other):
     """sqrt(input^2 + other^2) without overflow (floating-point tensors
     only, as in PyTorch)."""
-    a, b = _tensors(Hypot, input, other)
-    _refuse_non_float("hypot", a)
-    return Hypot.apply(a, b)
+    for v in (input, other):
+        if isinstance(v, Tensor) and v._data.dtype.kind != "f":
+            _refuse_non_float("hypot", v)
+    return Hypot.apply(*_tensors(Hypot, input, other))
 
 
 def copysign(input, other):
@@ -648,7 +657,8 @@ def copysign(input, other):
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, computed as PyTorch does (from
     the nearer end when |weight| >= 0.5, so weight 1 gives ``end``
-    exactly)."""
+    exactly).  PyTorch's vectorized kernel fuses the multiply-add, so its
+    values may differ from these in the last bit."""
     diff = end - input
     if not isinstance(weight, Tensor):
         if abs(weight) < 0.5:
