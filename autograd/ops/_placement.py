@@ -42,6 +42,11 @@ def torch_layout(index, shape):
     and the result axes to squeeze afterwards (None: nothing to change)."""
     if type(index) is not tuple:
         return index, None
+    for item in index:  # the common case, no array at all, costs one pass
+        if type(item) is np.ndarray:
+            break
+    else:
+        return index, None
     arrays = [p for p, item in enumerate(index) if _is_array(item)]
     if not arrays:
         return index, None

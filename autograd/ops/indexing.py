@@ -315,6 +315,7 @@ class ScatterExtreme(Function):
     differentiable again for amax/amin (piecewise linear); for prod the
     second derivative is refused (see `_ProdWeights`)."""
     __slots__ = ("_dim", "_index", "_reduce", "_own", "_wx", "_ws")
+    _save_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, a, src, dim, index, reduce, own):
@@ -331,10 +332,11 @@ class ScatterExtreme(Function):
         n = ctx.needs_input_grad
         ga = gs = None
         if ctx._reduce == "prod":
+            a, src = ctx.saved_tensors
             if n[0]:
-                ga = _ProdWeights.apply(g, ctx._wx)
+                ga = _ProdWeights.apply(g, ctx._wx, a, src)
             if n[1]:
-                gs = _ProdWeights.apply(Gather.apply(g, ctx._dim, ctx._index), ctx._ws)
+                gs = _ProdWeights.apply(Gather.apply(g, ctx._dim, ctx._index), ctx._ws, a, src)
             return ga, gs, None, None, None, None
         if n[0]:
             ga = g * ctx._wx
@@ -381,14 +383,14 @@ def _extreme_weights(a, src, out, at, own, reduce):
 
 
 class _ProdWeights(Function):
-    """``g * w`` for prod's constant weights: differentiable in ``g`` only;
-    the weights' own dependence on the inputs is not recorded, so a
-    second derivative is refused instead of silently wrong."""
-    __slots__ = ("_w",)
+    """``g * w`` for prod's weights (computed in NumPy, zero-safe).  The
+    node is connected to ``g`` and to the inputs the weights depend on, and
+    refuses to be differentiated: a second derivative is refused instead
+    of silently wrong."""
+    __slots__ = ()
 
     @staticmethod
-    def forward(ctx, g, w):
-        ctx._w = w
+    def forward(ctx, g, w, *inputs):
         return g * w
 
     @staticmethod
@@ -766,17 +768,17 @@ def meshgrid(*tensors, indexing=None):
             raise DTypeError(f"meshgrid(): all tensors must have the same dtype, tensor 0 is "
                              f"{ts[0].dtype} and tensor {i} is {t.dtype}")
     ts = [atleast_1d(t) for t in ts]
-    swap = indexing == "xy" and len(ts) >= 2
-    if swap:
-        ts[0], ts[1] = ts[1], ts[0]
-    shape = tuple(t.shape[0] for t in ts)
+    axes = list(range(len(ts)))
+    if indexing == "xy" and len(ts) >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(ts)
+    for t, axis in zip(ts, axes):
+        shape[axis] = t.shape[0]
+    shape = tuple(shape)
     grids = []
-    for i, t in enumerate(ts):
-        view = (1,) * i + (shape[i],) + (1,) * (len(ts) - i - 1)
+    for t, axis in zip(ts, axes):
+        view = tuple(-1 if i == axis else 1 for i in range(len(ts)))
         grids.append(_mv.broadcast_to(_mv.reshape(t, view), shape))
-    if swap:
-        grids[0], grids[1] = grids[1], grids[0]
-        grids = [_mv.transpose(g, 0, 1) for g in grids]
     return tuple(grids)
 
 
