@@ -674,10 +674,12 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 
 def atleast_1d(x):
+    """``x`` with at least one dim (a 0-d tensor becomes shape (1,))."""
     return _mv.reshape(x, (1,)) if x.ndim == 0 else x
 
 
 def atleast_2d(x):
+    """``x`` with at least two dims (leading dims of size 1 added)."""
     return _mv.reshape(x, (1,) * (2 - x.ndim) + x.shape) if x.ndim < 2 else x
 
 
