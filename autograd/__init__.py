@@ -53,4 +53,41 @@ from .ops.sorting import sort, argsort, topk, kthvalue, median, mode, unique  # 
 ger = outer
 inverse = linalg.inv
 det = linalg.det
+# ---- indexing, shape, elementwise math and factories (issue 11)
+from .ops.indexing import (gather, take_along_dim, scatter, scatter_add, scatter_reduce,  # noqa: E402
+                           index_select, index_add, masked_fill, masked_select, flip,
+                           fliplr, flipud, roll, movedim, swapaxes, tensor_split, vstack,
+                           hstack, repeat_interleave, tile, meshgrid, nonzero, argwhere,
+                           atleast_1d, atleast_2d)
+from .ops.unary_math import (floor, ceil, trunc, round, frac, log2, log10, log1p, expm1,  # noqa: E402
+                             exp2, rsqrt, tan, asin, acos, atan, sinh, cosh, asinh, acosh,
+                             atanh, erf, erfc, remainder, fmod, floor_divide, div, atan2,
+                             hypot, copysign, lerp, isinf, isposinf, isneginf, isnan,
+                             isfinite, isclose, allclose, add, sub, mul, true_divide, pow,
+                             neg, clip, bitwise_not)
+from .ops.elementwise import sign  # noqa: E402
+from .factories_extra import (normal, randint_like, empty_like, tril_indices,  # noqa: E402
+                              triu_indices)
+from .ops.indexing import any_ as any, all_ as all  # noqa: E402
+
+swapdims, moveaxis, negative, sgn, fix = swapaxes, movedim, neg, sign, trunc
+arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
+subtract, multiply, divide = sub, mul, div
+
+
+def bitwise_and(input, other):
+    """``input & other``: bitwise on integers, logical on bools."""
+    return input & other
+
+
+def bitwise_or(input, other):
+    """``input | other``: bitwise on integers, logical on bools."""
+    return input | other
+
+
+def bitwise_xor(input, other):
+    """``input ^ other``: bitwise on integers, logical on bools."""
+    return input ^ other
+
+
 __all__ = [n for n in dir() if not n.startswith("_")]

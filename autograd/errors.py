@@ -19,3 +19,8 @@ class ShapeError(ArgumentError):
 
 class DTypeError(TypeError, RuntimeError):
     """A tensor whose dtype the op does not support."""
+
+
+class IntegerDivisionByZero(ArgumentError, ZeroDivisionError):
+    """Integer division or remainder by zero (PyTorch raises RuntimeError
+    "ZeroDivisionError"; NumPy would return 0 with a warning)."""

@@ -268,7 +268,17 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
         if step == 0:
             raise ArgumentError("arange(): step must be nonzero (it is 0 once converted to "
                                 f"{dtype})")
-    return _make(np.arange(start, end, step).astype(dtype), requires_grad)
+    return _make(_range_values(start, end, step).astype(dtype), requires_grad)
+
+
+def _range_values(start, end, step):
+    """PyTorch's float range: ``ceil((end - start) / step)`` values
+    ``start + i * step``, each computed in float64 (NumPy's arange adds a
+    rounded step repeatedly instead, which can differ in the last bit)."""
+    if all(isinstance(v, int) for v in (start, end, step)):
+        return np.arange(start, end, step)
+    n = max(math.ceil((end - start) / step), 0)
+    return np.arange(n, dtype=np.float64) * float(step) + float(start)
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):

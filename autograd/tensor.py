@@ -418,10 +418,7 @@ class Tensor:
     def __abs__(self):
         return _ew.unary(_ew.Abs, self)
 
-    add = __add__
-    sub = __sub__
     mul = __mul__
-    div = __truediv__
     pow = __pow__
     matmul = __matmul__
     neg = __neg__
@@ -506,11 +503,11 @@ class Tensor:
     def __rxor__(self, other):
         return _ew.bitwise(np.bitwise_xor, other, self)
 
-    def any(self):
-        return _wrap(np.asarray(self._data.any()))
+    def any(self, dim=None, keepdim=False):
+        return _ix.any_(self, dim, keepdim)
 
-    def all(self):
-        return _wrap(np.asarray(self._data.all()))
+    def all(self, dim=None, keepdim=False):
+        return _ix.all_(self, dim, keepdim)
 
     def isnan(self):
         return _wrap(np.isnan(self._data))
@@ -639,6 +636,8 @@ class Tensor:
         return _mv.reshape(self, _a.size_arg(shape, "reshape", "shape", "infer"))
 
     def view(self, *shape):
+        if len(shape) == 1 and _is_dtype_arg(shape[0]):
+            return _ix.view_dtype(self, shape[0])
         return _mv.reshape(self, _a.size_arg(shape, "view", "size", "infer"), "view")
 
     def view_as(self, other):
@@ -780,6 +779,207 @@ class Tensor:
         return _ops.sorting.unique(self, sorted, return_inverse, return_counts, dim)
 
 
+    # ---- indexing, shape and elementwise math (issue 11)
+    def add(self, other, *, alpha=1):
+        return _um.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _um.sub(self, other, alpha=alpha)
+
+    def div(self, other, *, rounding_mode=None):
+        return _um.div(self, other, rounding_mode=rounding_mode)
+
+    true_divide = divide = __truediv__
+    multiply = __mul__
+    subtract = sub
+    negative = __neg__
+
+    def __mod__(self, other):
+        return _um.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _um.remainder(other, self)
+
+    def __floordiv__(self, other):
+        return _um.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _um.floor_divide(other, self)
+
+    def remainder(self, other):
+        return _um.remainder(self, other)
+
+    def fmod(self, other):
+        return _um.fmod(self, other)
+
+    def floor_divide(self, other):
+        return _um.floor_divide(self, other)
+
+    def atan2(self, other):
+        return _um.atan2(self, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other):
+        return _um.hypot(self, other)
+
+    def copysign(self, other):
+        return _um.copysign(self, other)
+
+    def lerp(self, end, weight):
+        return _um.lerp(self, end, weight)
+
+    def round(self, decimals=0):
+        return _um.round(self, decimals=decimals)
+
+    def frac(self):
+        return _um.frac(self)
+
+    def isinf(self):
+        return _um.isinf(self)
+
+    def isposinf(self):
+        return _um.isposinf(self)
+
+    def isneginf(self):
+        return _um.isneginf(self)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _um.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _um.allclose(self, other, rtol, atol, equal_nan)
+
+    def bitwise_and(self, other):
+        return self & other
+
+    def bitwise_or(self, other):
+        return self | other
+
+    def bitwise_xor(self, other):
+        return self ^ other
+
+    def bitwise_not(self):
+        return ~self
+
+    def gather(self, dim, index):
+        return _ix.gather(self, dim, index)
+
+    def take_along_dim(self, indices, dim=None):
+        return _ix.take_along_dim(self, indices, dim)
+
+    def scatter(self, dim, index, src=None, value=None, reduce=None):
+        return _ix.scatter(self, dim, index, src, value, reduce)
+
+    def scatter_(self, dim, index, src=None, value=None, reduce=None):
+        return _ix.scatter_(self, dim, index, src, value, reduce)
+
+    def scatter_add(self, dim, index, src):
+        return _ix.scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim, index, src):
+        return _ix.scatter_add_(self, dim, index, src)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _ix.scatter_reduce(self, dim, index, src, reduce,
+                                            include_self=include_self)
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return _ix.scatter_reduce_(self, dim, index, src, reduce,
+                                             include_self=include_self)
+
+    def index_select(self, dim, index):
+        return _ix.index_select(self, dim, index)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _ix.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return _ix.index_add_(self, dim, index, source, alpha=alpha)
+
+    def masked_fill(self, mask, value):
+        return _ix.masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask, value):
+        return _ix.masked_fill_(self, mask, value)
+
+    def masked_select(self, mask):
+        return _ix.masked_select(self, mask)
+
+    def flip(self, *dims):
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = dims[0]
+        return _ix.flip(self, dims)
+
+    def fliplr(self):
+        return _ix.fliplr(self)
+
+    def flipud(self):
+        return _ix.flipud(self)
+
+    def roll(self, shifts, dims=None):
+        return _ix.roll(self, shifts, dims)
+
+    def movedim(self, source, destination):
+        return _ix.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0, axis1):
+        return _mv.transpose(self, axis0, axis1)
+
+    swapdims = swapaxes
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        return _ix.tensor_split(self, indices_or_sections, dim)
+
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return _ix.repeat_interleave(self, repeats, dim)
+
+    def tile(self, *dims):
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = dims[0]
+        return _ix.tile(self, dims)
+
+    def nonzero(self, *, as_tuple=False):
+        return _ix.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self):
+        return _ix.nonzero(self)
+
+
+def _unary_method(name):
+    def method(self):
+        return getattr(_um, name)(self)
+    method.__name__ = name
+    method.__doc__ = f"``{name}`` of each element (see ``autograd.{name}``)."
+    return method
+
+
+for _name in ("floor", "ceil", "trunc", "log2", "log10", "log1p", "expm1", "exp2", "rsqrt",
+              "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erf",
+              "erfc"):
+    setattr(Tensor, _name, _unary_method(_name))
+for _name, _alias in (("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan"),
+                      ("asinh", "arcsinh"), ("acosh", "arccosh"), ("atanh", "arctanh"),
+                      ("trunc", "fix")):
+    setattr(Tensor, _alias, getattr(Tensor, _name))
+Tensor.sgn = Tensor.sign
+del _name, _alias
+
+
+def _is_dtype_arg(x):
+    """Whether ``view``'s single argument names a dtype (``view(dtype)``)
+    rather than a size."""
+    if isinstance(x, (int, tuple, list, Tensor)) or isinstance(x, np.integer):
+        return False
+    try:
+        np.dtype(x)
+    except TypeError:
+        return False
+    return True
+
+
 class ViewOf:
     """How a `_View` was made and what its history currently is.
 
@@ -881,3 +1081,5 @@ from . import _numpy_dispatch as _npd  # noqa: E402
 from . import _args as _a  # noqa: E402
 from ._args import dim_or_axis as _dim_arg, keep_arg as _keep_arg  # noqa: E402
 from ._args import correction_arg as _correction  # noqa: E402
+from .ops import indexing as _ix  # noqa: E402
+from .ops import unary_math as _um  # noqa: E402

@@ -13,6 +13,7 @@ from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, _wrap, hand_over_retention
 from . import elementwise as ew
+from ._placement import torch_layout
 from .movement import (Expand, Index, Permute, Reshape, check_broadcastable, getitem,
                        sum_to, _norm_index)
 
@@ -221,6 +222,9 @@ def setitem(t, index, value, label="__setitem__"):
     `IndexPut` node (also used by ``fill_`` and ``copy_`` with index ``...``:
     the old values get gradient 0, the written ones pass theirs on)."""
     index = _norm_index(index)
+    index, drop = torch_layout(index, t._data.shape)
+    if drop:
+        value = _value_for_layout(t, index, drop, value)
     if _tracked(t, value):
         if t._rg and t._grad_fn is None:
             _leaf_error(t, label)
@@ -240,3 +244,16 @@ def setitem(t, index, value, label="__setitem__"):
         kind = _plain_type(e)
         raise kind(f"__setitem__ on a tensor of shape {t.shape}: {e}") from None
     t._vc[0] += 1
+
+
+def _value_for_layout(t, index, drop, value):
+    """A value shaped for PyTorch's layout of ``t[index]``, reshaped for the
+    NumPy index `torch_layout` made (it has length-1 dims at ``drop``)."""
+    if not isinstance(value, (Tensor, np.ndarray)) or np.ndim(value) == 0:
+        return value
+    numpy_shape = np.broadcast_to(np.zeros((), t.dtype), t.shape)[index].shape
+    torch_shape = tuple(s for i, s in enumerate(numpy_shape) if i not in drop)
+    if isinstance(value, Tensor):
+        from .movement import broadcast_to, reshape
+        return reshape(broadcast_to(value, torch_shape), numpy_shape)
+    return np.broadcast_to(value, torch_shape).reshape(numpy_shape)

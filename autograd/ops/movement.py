@@ -12,6 +12,7 @@ from .._args import dim_arg, dims_arg, distinct_dims, int_arg, size_arg
 from ..errors import ArgumentError, ShapeError
 from ..function import Function
 from ..tensor import Tensor, _wrap, make_view
+from ._placement import torch_layout
 
 
 def _share_version(out, x, op, arg):
@@ -315,6 +316,10 @@ class IndexAdd(Function):
 
 def getitem(x, index):
     index = _norm_index(index)
+    index, drop = torch_layout(index, x._data.shape)
+    if drop:
+        out = getitem(x, index)
+        return reshape(out, tuple(s for i, s in enumerate(out.shape) if i not in drop))
     if _one_int_per_dim(index, x._data.ndim):
         # NumPy returns a copy for x[i, j]; x[i, j, ...] is a 0-d view, which
         # is what PyTorch gives (so x[i, j].mul_(2) changes x)
