@@ -19,3 +19,10 @@ class ShapeError(ArgumentError):
 
 class DTypeError(TypeError, RuntimeError):
     """A tensor whose dtype the op does not support."""
+
+
+class DeviceError(ArgumentError, AssertionError):
+    """A device other than the CPU (chainrule computes on the CPU only).
+    A RuntimeError, as PyTorch raises when a device is missing; also an
+    AssertionError, which is what a CPU-only PyTorch build raises for
+    ``'cuda'``, so code written against either keeps catching it."""
