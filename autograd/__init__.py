@@ -91,3 +91,22 @@ def bitwise_xor(input, other):
 
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+# ---- facade: CPU device API, Size, default dtype, Variable (issue 11).
+# Keep this block LAST: it gives every factory defined above a device=.
+from .device import device, set_default_device, get_default_device  # noqa: E402
+from .size import Size  # noqa: E402
+from .dtypes import set_default_dtype, get_default_dtype  # noqa: E402
+from .grad_mode import inference_mode  # noqa: E402
+from .variable import Variable  # noqa: E402
+from .errors import DeviceError  # noqa: E402
+from ._factory_device import with_device as _with_device  # noqa: E402
+
+for _name in ("tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_like",
+              "ones_like", "full_like", "empty_like", "rand", "randn", "randint", "rand_like",
+              "randn_like", "randint_like", "randperm", "arange", "linspace", "logspace", "eye",
+              "normal", "tril_indices", "triu_indices", "scalar_tensor"):
+    if _name in globals():
+        globals()[_name] = _with_device(globals()[_name])
+del _name
+__all__ += ["device", "set_default_device", "get_default_device", "Size", "set_default_dtype",
+            "get_default_dtype", "inference_mode", "Variable", "DeviceError"]

@@ -21,6 +21,7 @@ messages run only when something is wrong.
 """
 import numpy as np
 
+from . import device as _device
 from . import dtypes as _dt
 from .errors import ArgumentError, DTypeError, ShapeError
 from .tensor import Tensor, _wrap
@@ -181,20 +182,9 @@ def correction_arg(unbiased, correction):
 
 
 # -------------------------------------------------------- dtype, device
-_DEVICE_TYPES = ("cpu", "cuda", "mps", "xpu", "xla", "meta", "hip", "vulkan", "ipu", "hpu")
-
-
-def _is_device(x):
-    if type(x).__name__ == "device":  # torch.device, should one be passed
-        return True
-    return isinstance(x, str) and x.split(":")[0] in _DEVICE_TYPES
-
-
 def device_arg(device, fn):
     """Accept the CPU (what chainrule runs on) and name anything else."""
-    if str(device).split(":")[0] != "cpu":
-        raise ArgumentError(f"{fn}(): chainrule runs on the CPU only; got device {device!r} "
-                            "(use 'cpu' or leave the device out)")
+    _device.check_device(device, fn)
 
 
 def dtype_arg(dtype, fn):
@@ -203,6 +193,20 @@ def dtype_arg(dtype, fn):
     except TypeError:
         raise TypeError(f"{fn}(): {dtype!r} is not a dtype (expected e.g. autograd.float64, "
                         "numpy.float32 or 'float64')") from None
+
+
+def to_flags(args, copy):
+    """Split PyTorch's positional ``non_blocking`` and ``copy`` flags (bools
+    after the device/dtype/tensor arguments of ``to``) from the rest;
+    returns the remaining arguments and the ``copy`` flag.  Non-blocking
+    transfers mean nothing on the CPU."""
+    flags = []
+    while args and isinstance(args[-1], bool):
+        flags.insert(0, args[-1])
+        args = args[:-1]
+    if len(flags) > 2:
+        raise TypeError(f"to(): expected at most two flags (non_blocking, copy), got {flags}")
+    return args, (flags[1] if len(flags) == 2 else copy)
 
 
 def to_dtype_arg(args, dtype, device, fn="to"):
@@ -216,7 +220,7 @@ def to_dtype_arg(args, dtype, device, fn="to"):
         if isinstance(a, Tensor):
             given, a = "dtype", a.dtype
         else:
-            given = "device" if _is_device(a) else "dtype"
+            given = "device" if _device.is_device_like(a) else "dtype"
         if given == "device":
             if device is not None:
                 raise TypeError(f"{fn}(): device given twice ({device!r} and {a!r})")

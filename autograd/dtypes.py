@@ -40,7 +40,7 @@ def default_dtype_for(value):
     if isinstance(value, float):
         return DEFAULT_FLOAT
     if isinstance(value, complex):
-        return np.dtype(np.complex64)
+        return default_complex()
     return None
 
 
@@ -61,9 +61,9 @@ def infer_array(data, dtype=None):
         return arr  # [numpy.float64(1.5)] keeps float64, [numpy.int32(1)] int32 (PyTorch)
     if dtype is None:
         if arr.dtype == np.float64:
-            arr = arr.astype(np.float32)  # Python floats default to float32
+            arr = arr.astype(DEFAULT_FLOAT, copy=False)  # Python floats: float32
         elif arr.dtype == np.complex128:
-            arr = arr.astype(np.complex64)  # ... and Python complex to complex64
+            arr = arr.astype(default_complex(), copy=False)  # Python complex: complex64
         elif arr.dtype.kind == "i" and arr.dtype != np.int64:
             arr = arr.astype(np.int64)
         elif arr.dtype.kind not in "fiubc":
@@ -131,3 +131,28 @@ def weak_result_dtype(strong, weak):
     if sk == "b" or wk == "f":
         return result_dtype(strong, weak)
     return strong
+
+
+# ---- facade: default dtype (issue 11)
+def default_complex():
+    """The complex dtype that goes with the default float dtype."""
+    return np.dtype(np.complex128 if DEFAULT_FLOAT == np.float64 else np.complex64)
+
+
+def set_default_dtype(dtype):
+    """PyTorch's ``set_default_dtype``: the dtype Python floats (and float
+    factories, layers' parameters, integer division) give from now on.
+    Only floating-point dtypes, as in PyTorch."""
+    global DEFAULT_FLOAT
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"set_default_dtype(): {dtype!r} is not a dtype") from None
+    if dt.kind != "f":
+        raise TypeError(f"set_default_dtype(): only floating-point types are supported as the "
+                        f"default type, got {dt}")
+    DEFAULT_FLOAT = dt
+
+
+def get_default_dtype():
+    return DEFAULT_FLOAT

@@ -24,3 +24,8 @@ class DTypeError(TypeError, RuntimeError):
 class IntegerDivisionByZero(ArgumentError, ZeroDivisionError):
     """Integer division or remainder by zero (PyTorch raises RuntimeError
     "ZeroDivisionError"; NumPy would return 0 with a warning)."""
+class DeviceError(ArgumentError, AssertionError):
+    """A device other than the CPU (chainrule computes on the CPU only).
+    A RuntimeError, as PyTorch raises when a device is missing; also an
+    AssertionError, which is what a CPU-only PyTorch build raises for
+    ``'cuda'``, so code written against either keeps catching it."""

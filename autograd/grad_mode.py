@@ -137,3 +137,27 @@ class set_grad_enabled(_GradModeContext):
     def __call__(self, fn):
         _state.enabled = self._prev  # as a decorator it changes nothing now
         return super().__call__(fn)
+
+
+# ---- facade: inference_mode (issue 11)
+class inference_mode(_GradModeContext):
+    """PyTorch's ``inference_mode(mode=True)``: here the same as
+    ``no_grad`` when ``mode`` is true (chainrule has no separate kind of
+    inference tensor).  A context manager and a decorator, with or
+    without parentheses."""
+
+    def __new__(cls, mode=True):
+        self = super().__new__(cls)
+        if callable(mode):  # bare @inference_mode
+            self._target = False
+            return self(mode)
+        return self
+
+    def __init__(self, mode=True):
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"inference_mode(): mode must be a bool, got "
+                            f"{type(mode).__name__} {mode!r}")
+        self._target = not mode
+
+    def _fresh(self):
+        return inference_mode(not self._target)

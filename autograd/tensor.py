@@ -172,7 +172,7 @@ class Tensor:
 
     @property
     def shape(self):
-        return self._data.shape
+        return _size(self._data.shape)
 
     @property
     def dtype(self):
@@ -187,7 +187,7 @@ class Tensor:
 
     def size(self, dim=None):
         if dim is None:
-            return self._data.shape
+            return _size(self._data.shape)
         return self._data.shape[_a.dim_arg(dim, self._data.ndim, "size")]
 
     def numel(self):
@@ -338,10 +338,13 @@ class Tensor:
     def astype(self, dtype):
         return _ops.elementwise.cast_explicit(self, dtype)
 
-    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False,
+           memory_format=None):
         """PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device,
-        dtype)``, ``to(other_tensor)`` and the keywords.  The only device is
-        the CPU; ``copy=True`` always returns a new tensor."""
+        dtype)``, ``to(other_tensor)``, the keywords, and ``non_blocking``
+        and ``copy`` given positionally after them.  The only device is the
+        CPU; ``copy=True`` always returns a new tensor."""
+        args, copy = _a.to_flags(args, copy)
         target = _a.to_dtype_arg(args, dtype, device)
         out = self if target is None else _ops.elementwise.cast_explicit(self, target)
         if copy and out is self:
@@ -706,6 +709,43 @@ class Tensor:
     def is_contiguous(self):
         return self._data.flags.c_contiguous
 
+    # ---- facade: CPU device API and formatting (issue 11)
+    @property
+    def device(self):
+        """Always the CPU (chainrule computes with NumPy)."""
+        return _device.CPU
+
+    @property
+    def is_cpu(self):
+        return True
+
+    @property
+    def is_cuda(self):
+        return False
+
+    def get_device(self):
+        """-1, PyTorch's answer for a CPU tensor."""
+        return -1
+
+    def cpu(self):
+        """The tensor itself: it is already on the CPU (as in PyTorch)."""
+        return self
+
+    def cuda(self, device=None, non_blocking=False):
+        """Refused: chainrule has no GPU (`DeviceError` names the device)."""
+        _device.check_device("cuda" if device is None else _cuda_name(device), "cuda")
+
+    def __format__(self, spec):
+        """``f"{loss:.4f}"``: a 0-d tensor formats as its Python number;
+        any other tensor only with an empty spec (PyTorch's rule)."""
+        if self._data.ndim == 0 and type(self) in (Tensor, _View):
+            return self._data.item().__format__(spec)
+        if spec:
+            raise TypeError(f"unsupported format string passed to "
+                            f"{type(self).__name__}.__format__")
+        return str(self)
+
+
     # ---- contractions, linear algebra, cumulative and sorting (issue 11)
     def mm(self, mat2):
         return _ops.linalg.mm(self, mat2)
@@ -980,6 +1020,11 @@ def _is_dtype_arg(x):
     return True
 
 
+def _cuda_name(device):
+    """``t.cuda(1)`` means device 'cuda:1'."""
+    return f"cuda:{device}" if isinstance(device, int) else device
+
+
 class ViewOf:
     """How a `_View` was made and what its history currently is.
 
@@ -1079,6 +1124,8 @@ from .ops import elementwise as _ew  # noqa: E402
 from .ops import movement as _mv  # noqa: E402
 from . import _numpy_dispatch as _npd  # noqa: E402
 from . import _args as _a  # noqa: E402
+from . import device as _device  # noqa: E402
+from .size import _size  # noqa: E402
 from ._args import dim_or_axis as _dim_arg, keep_arg as _keep_arg  # noqa: E402
 from ._args import correction_arg as _correction  # noqa: E402
 from .ops import indexing as _ix  # noqa: E402

@@ -24,7 +24,6 @@ problem found, and then nothing has been loaded.
 import json
 import sys
 import zipfile
-from collections import Counter
 
 import numpy as np
 
@@ -32,6 +31,7 @@ import autograd as ag
 from autograd import Tensor
 
 from ._atomic import atomic_write
+from ._tree import Packer, unpack
 from .training import History
 
 __all__ = ["CheckpointError", "load_checkpoint", "save_checkpoint"]
@@ -63,7 +63,7 @@ def save_checkpoint(path, *, model, optimizer=None, scheduler=None, epoch, histo
     if history is not None and not isinstance(history, History):
         raise TypeError(f"save_checkpoint(): history must be a History, got "
                         f"{type(history).__name__}")
-    packer = _Packer()
+    packer = Packer("save_checkpoint()")
     doc = {
         "format": FORMAT,
         "version": VERSION,
@@ -97,56 +97,6 @@ def _versions():
         chainrule = "unknown"
     return {"chainrule": chainrule, "numpy": np.__version__,
             "python": ".".join(map(str, sys.version_info[:3]))}
-
-
-class _Packer:
-    """Turns nested state into JSON-ready data, moving arrays aside.
-
-    Arrays and tensors become ``{"$array": name}`` / ``{"$tensor": name}``
-    (``name`` an entry of the .npz), NumPy scalars ``{"$scalar": name}``;
-    tuples, Counters and dicts whose keys JSON cannot hold (the optimizer's
-    integer parameter indices) get ``$tuple``/``$counter``/``$items``
-    markers, so loading gives back the same types."""
-
-    def __init__(self):
-        self.arrays = {}
-
-    def pack(self, value, where):
-        if value is None or isinstance(value, (bool, str)):
-            return value
-        if isinstance(value, Tensor):
-            return {"$tensor": self._store(value._data, where)}
-        if isinstance(value, np.ndarray):
-            return {"$array": self._store(value, where)}
-        if isinstance(value, np.generic):
-            return {"$scalar": self._store(np.asarray(value), where)}
-        if isinstance(value, (int, float)):
-            return value
-        if isinstance(value, Counter):
-            return {"$counter": self._items(value, where)}
-        if isinstance(value, tuple):
-            return {"$tuple": [self.pack(v, f"{where}[{i}]") for i, v in enumerate(value)]}
-        if isinstance(value, list):
-            return [self.pack(v, f"{where}[{i}]") for i, v in enumerate(value)]
-        if isinstance(value, dict):
-            if all(isinstance(k, str) and not k.startswith("$") for k in value):
-                return {k: self.pack(v, f"{where}.{k}") for k, v in value.items()}
-            return {"$items": self._items(value, where)}
-        raise TypeError(f"save_checkpoint(): {where} is a {type(value).__name__}, which a "
-                        "checkpoint cannot hold (only None, bools, numbers, strings, lists, "
-                        "tuples, dicts, NumPy arrays and tensors; no pickle)")
-
-    def _items(self, mapping, where):
-        return [[self.pack(k, where), self.pack(v, f"{where}[{k!r}]")]
-                for k, v in mapping.items()]
-
-    def _store(self, array, where):
-        if array.dtype.kind not in "biufc":
-            raise TypeError(f"save_checkpoint(): {where} is a NumPy array of dtype "
-                            f"{array.dtype}; only numeric and bool arrays can be saved")
-        name = f"a{len(self.arrays)}"
-        self.arrays[name] = array
-        return name
 
 
 # ----------------------------------------------------------------- loading
@@ -236,43 +186,13 @@ def _decode(doc, arrays, path):
     epoch = doc["epoch"]
     if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
         raise CheckpointError(f"{path}: the checkpoint's epoch is {epoch!r}, not an int >= 0")
-    parts = {k: _unpack(doc[k], arrays, path) for k in _SECTIONS if k != "history"}
+    parts = {k: unpack(doc[k], arrays, path, CheckpointError) for k in _SECTIONS
+             if k != "history"}
     parts["history"] = doc["history"]
     if not isinstance(parts["model"], dict):
         raise CheckpointError(f"{path}: the checkpoint's model state is not a dict; the file "
                               "is corrupt")
     return parts
-
-
-def _unpack(value, arrays, path):
-    if isinstance(value, list):
-        return [_unpack(v, arrays, path) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        (key, inner), = value.items()
-        if key.startswith("$"):
-            return _unmark(key, inner, arrays, path)
-    return {k: _unpack(v, arrays, path) for k, v in value.items()}
-
-
-def _unmark(marker, inner, arrays, path):
-    if marker in ("$tensor", "$array", "$scalar"):
-        if not isinstance(inner, str) or inner not in arrays:
-            raise CheckpointError(f"{path}: the checkpoint refers to an array entry {inner!r} "
-                                  "that the file does not hold; the file is corrupt")
-        array = arrays[inner]
-        return Tensor(array) if marker == "$tensor" else (
-            array if marker == "$array" else array[()])
-    items = _unpack(inner, arrays, path)
-    if marker == "$tuple":
-        return tuple(items)
-    if marker == "$items":
-        return {k: v for k, v in items}
-    if marker == "$counter":
-        return Counter({k: v for k, v in items})
-    raise CheckpointError(f"{path}: unknown entry {marker!r} in the checkpoint; the file is "
-                          "corrupt or from a newer chainrule")
 
 
 # -------------------------------------------------------------- validation

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd._args import to_dtype_arg as _to_dtype_arg, to_flags as _to_flags
+from autograd.device import check_device as _check_device
 from autograd.graph import current_scope, scope
 
 from . import module_hooks as _module_hooks
@@ -38,6 +40,13 @@ def _check_name(name, kind):
         raise KeyError(f"{kind} name can't be empty")
     if "." in name:
         raise KeyError(f"{kind} name can't contain '.', got {name!r}")
+
+
+def _named_dtype(value):
+    """PyTorch's dtype names as NumPy types; anything else unchanged."""
+    if isinstance(value, str):
+        return _DTYPE_NAMES.get(value.lower().removeprefix("torch."), value)
+    return value
 
 
 def _dtype_arg(dtype):
@@ -413,20 +422,20 @@ class Module:
         return self
 
     # ------------------------------------------------------------- dtypes
-    def to(self, dtype=None, device=None):
-        """Cast floating parameters and buffers to ``dtype`` in place.
+    def to(self, *args, dtype=None, device=None, non_blocking=False, memory_format=None):
+        """Cast floating parameters and buffers to a dtype, in place.
 
-        The Parameter objects stay the same, so an optimizer built before the
-        cast still updates the model.  ``dtype`` may be a NumPy dtype or a
-        name ('float64', 'double', 'float32', 'float').  A device of 'cpu'
-        is accepted (and ignored) so PyTorch code ports unchanged.
+        PyTorch's forms: ``to(device)``, ``to(dtype)``, ``to(device,
+        dtype)``, ``to(tensor)`` and the keywords.  The Parameter objects
+        stay the same, so an optimizer built before the cast still updates
+        the model.  ``dtype`` may be a NumPy dtype or a name ('float64',
+        'double', 'float32', 'float').  The CPU is accepted as the device
+        (everything already lives there); any other device is refused by
+        name before anything changes.
         """
-        for dev in (dtype, device):
-            if isinstance(dev, str) and dev.split(":")[0] in ("cpu", "cuda", "mps"):
-                if not dev.startswith("cpu"):
-                    raise ValueError(f"Module.to({dev!r}): chainrule runs on the CPU only")
-                if dev is dtype:
-                    dtype = None
+        args, _ = _to_flags(args, False)
+        dtype = _to_dtype_arg(tuple(map(_named_dtype, args)), _named_dtype(dtype), device,
+                              "Module.to")
         if dtype is None:
             return self
         dt = _dtype_arg(dtype)
@@ -455,6 +464,11 @@ class Module:
     def cpu(self):
         """Everything already lives on the CPU; kept so PyTorch code runs."""
         return self
+
+    def cuda(self, device=None):
+        """Refused: chainrule has no GPU (the error names the device)."""
+        _check_device("cuda" if device is None else
+                      (f"cuda:{device}" if isinstance(device, int) else device), "Module.cuda")
 
     # -------------------------------------------------------- state dicts
     def state_dict(self, *, destination=None, prefix="", keep_vars=False):

@@ -81,7 +81,7 @@ class _BatchNorm(Module):
     _layout = ""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, dtype=None):
+                 track_running_stats=True, device=None, dtype=None):
         super().__init__()
         name = type(self).__name__
         self.num_features = num_features = size_arg(num_features, "num_features", name)
@@ -89,15 +89,16 @@ class _BatchNorm(Module):
         self.momentum = momentum if momentum is None else real_arg(momentum, "momentum", name)
         self.affine = affine
         self.track_running_stats = track_running_stats
+        made = {"device": device, "dtype": dtype}
         if affine:
-            self.weight = Parameter(ag.ones(num_features, dtype=dtype))
-            self.bias = Parameter(ag.zeros(num_features, dtype=dtype))
+            self.weight = Parameter(ag.ones(num_features, **made))
+            self.bias = Parameter(ag.zeros(num_features, **made))
         else:
             self.weight = None
             self.bias = None
         if track_running_stats:
-            self.register_buffer("running_mean", ag.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", ag.ones(num_features, dtype=dtype))
+            self.register_buffer("running_mean", ag.zeros(num_features, **made))
+            self.register_buffer("running_var", ag.ones(num_features, **made))
             self.register_buffer("num_batches_tracked", ag.tensor(0))
         else:
             self.running_mean = None

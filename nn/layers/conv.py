@@ -126,7 +126,8 @@ class Conv2d(Module):
     +-1/sqrt(fan_in)).  Only zero padding is implemented."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True, padding_mode="zeros", dtype=None):
+                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
+                 dtype=None):
         super().__init__()
         name = "Conv2d"
         self.in_channels = size_arg(in_channels, "in_channels", name)
@@ -145,8 +146,9 @@ class Conv2d(Module):
         _padding_amounts(self.padding, self.kernel_size, self.stride, self.dilation, name)
         self.padding_mode = _check_padding_mode(padding_mode, name)
         shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
-        self.weight = Parameter(ag.zeros(*shape, dtype=dtype))
-        self.bias = Parameter(ag.zeros(self.out_channels, dtype=dtype)) if bias else None
+        made = {"device": device, "dtype": dtype}
+        self.weight = Parameter(ag.zeros(*shape, **made))
+        self.bias = Parameter(ag.zeros(self.out_channels, **made)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self):

@@ -64,12 +64,13 @@ class Linear(Module):
     PyTorch does: kaiming-uniform with a=sqrt(5) (i.e. U(+-1/sqrt(in))), bias
     U(+-1/sqrt(in))."""
 
-    def __init__(self, in_features, out_features, bias=True, dtype=None):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
         self.in_features = size_arg(in_features, "in_features", "Linear")
         self.out_features = size_arg(out_features, "out_features", "Linear")
-        self.weight = Parameter(ag.zeros(self.out_features, self.in_features, dtype=dtype))
-        self.bias = Parameter(ag.zeros(self.out_features, dtype=dtype)) if bias else None
+        made = {"device": device, "dtype": dtype}
+        self.weight = Parameter(ag.zeros(self.out_features, self.in_features, **made))
+        self.bias = Parameter(ag.zeros(self.out_features, **made)) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self):
