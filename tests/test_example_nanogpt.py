@@ -20,8 +20,8 @@ def ids():
 
 
 def test_the_model_file_trains_with_chainrule(ids):
-    losses, state = train.train(chainrule, train.load_model_module("chainrule"), ids, 12)
-    assert losses[-1] < losses[0] - 0.5
+    losses, state = train.train(chainrule, train.load_model_module("chainrule"), ids, 20)
+    assert losses[-1] < losses[0] - 0.3  # 4.56 -> about 3.7 after the 20 warmup steps
     assert "lm_head.weight" in state and "transformer.wte.weight" in state
 
 
