@@ -258,12 +258,39 @@ def as_const(x, like, fn=None):
     if isinstance(x, PY_SCALARS):
         dt = _dt.weak_result_dtype(like._data.dtype, scalar_dtype(x))
         return _wrap(np.asarray(x, dtype=dt))
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
+        _refuse_sequence_of_tensors(x, fn)
     try:
         return _wrap(_dt.infer_array(x))
     except (TypeError, ValueError):
         label = op_label(fn) if fn is not None else "tensor op"
         raise TypeError(f"{label}: unsupported operand of type {_type_name(x)}; expected a "
                         "tensor, a number or a NumPy array") from None
+
+
+def _holds_tensor(seq):
+    """Whether a (nested) list or tuple contains a Tensor anywhere."""
+    stack = [seq]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, Tensor):
+                return True
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+    return False
+
+
+def _refuse_sequence_of_tensors(seq, fn):
+    """NumPy would stack the tensors into one array and broadcast it, so
+    ``z - z.max(dim=1, keepdim=True)`` (a ``(values, indices)`` pair) would
+    give a wrong shape with no error; PyTorch refuses, and so do we."""
+    label = op_label(fn) if fn is not None else "tensor op"
+    kind = _type_name(seq)
+    hint = ("; it is a (values, indices) result: use its .values (or amax/amin)"
+            if hasattr(seq, "values") and hasattr(seq, "indices") else
+            "; combine the tensors with stack/cat first")
+    raise TypeError(f"{label}: unsupported operand of type {kind} holding tensors; expected a "
+                    f"tensor, a number or a NumPy array{hint}")
 
 
 def pair_dtype(a, b, true_division=False):
