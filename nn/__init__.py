@@ -13,3 +13,4 @@ from .losses import CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWith
 from . import functional
 from . import init
 from . import utils
+from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402

@@ -11,3 +11,4 @@ from .layers.linear import linear  # noqa: F401
 from .layers.pooling import avg_pool2d, max_pool2d  # noqa: F401
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                      cross_entropy, l1_loss, mse_loss, nll_loss)
+from .layers.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401,E402

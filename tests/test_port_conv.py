@@ -1,0 +1,153 @@
+"""Issue 11, convolution family: adaptive pooling, ceil_mode pooling, pad
+modes, conv1d, interpolate, conv_transpose2d, unfold/fold.  Expected values
+are written out (or computed by a naive loop); PyTorch 2.13 is an optional
+extra oracle."""
+import itertools
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from autograd.errors import ArgumentError
+
+
+def _x(*shape, seed=0):
+    return ag.tensor(np.random.default_rng(seed).standard_normal(shape), requires_grad=True)
+
+
+# ---- adaptive pooling ---------------------------------------------------
+
+def test_adaptive_avg_bins_by_hand():
+    # H=5 into 3 bins: [0,2), [1,4), [3,5) -- PyTorch's overlapping bins
+    x = ag.tensor(np.arange(5.0).reshape(1, 1, 5, 1))
+    out = F.adaptive_avg_pool2d(x, (3, 1))
+    assert np.allclose(out.numpy().ravel(), [0.5, 2.0, 3.5])
+
+
+def test_adaptive_max_bins_and_indices_by_hand():
+    x = ag.tensor(np.array([[[3.0, 1.0, 4.0, 1.0, 5.0]]]))  # (1, 1, 5)
+    v, i = F.adaptive_max_pool2d(x, (1, 3), return_indices=True)
+    assert np.array_equal(v.numpy().ravel(), [3.0, 4.0, 5.0])
+    assert np.array_equal(i.numpy().ravel(), [0, 2, 4])
+
+
+def test_adaptive_avg_keeps_nan_and_inf_in_their_bins():
+    a = np.zeros((1, 1, 5, 1))
+    a[0, 0, 0, 0], a[0, 0, 4, 0] = np.nan, np.inf
+    out = F.adaptive_avg_pool2d(ag.tensor(a), (3, 1)).numpy().ravel()
+    assert np.isnan(out[0]) and out[1] == 0.0 and out[2] == np.inf
+
+
+def test_adaptive_max_last_nan_wins():
+    a = np.array([[[[1.0, np.nan, 2.0, np.nan]]]])
+    v, i = F.adaptive_max_pool2d(ag.tensor(a), 1, return_indices=True)
+    assert np.isnan(v.numpy()).all() and i.numpy().item() == 3
+
+
+@pytest.mark.parametrize("shape,out", [((2, 3, 7, 5), (3, 2)), ((3, 6, 8), (2, 4)),
+                                       ((1, 2, 5, 9), (None, 4)), ((2, 2, 4, 4), 1)])
+def test_adaptive_pools_gradcheck(shape, out):
+    x = _x(*shape)
+    assert ag.gradcheck(lambda a: F.adaptive_avg_pool2d(a, out), (x,))
+    assert ag.gradgradcheck(lambda a: F.adaptive_avg_pool2d(a, out), (x,))
+    assert ag.gradcheck(lambda a: F.adaptive_max_pool2d(a, out), (x,))
+
+
+def test_adaptive_modules_and_errors():
+    x = _x(2, 3, 9, 7)
+    assert nn.AdaptiveAvgPool2d((2, 3))(x).shape == (2, 3, 2, 3)
+    assert nn.AdaptiveAvgPool2d((None, 3))(x).shape == (2, 3, 9, 3)
+    v, i = nn.AdaptiveMaxPool2d(4, return_indices=True)(x)
+    assert v.shape == i.shape == (2, 3, 4, 4) and i.dtype == np.int64
+    with pytest.raises(ArgumentError, match="output_size"):
+        F.adaptive_avg_pool2d(x, 0)
+    with pytest.raises(TypeError, match="output_size"):
+        F.adaptive_max_pool2d(x, (1, 2, 3))
+    with pytest.raises(ArgumentError, match=r"\(4, 4\)"):
+        F.adaptive_avg_pool2d(_x(4, 4), 2)
+    assert x.grad is None
+
+
+def test_adaptive_pools_match_torch():
+    torch = pytest.importorskip("torch")
+    for shape, out in [((2, 3, 7, 5), (3, 2)), ((3, 6, 7), (2, 3)), ((2, 2, 10, 3), (4, None))]:
+        a = np.random.default_rng(1).standard_normal(shape)
+        a.flat[3], a.flat[5] = np.nan, np.inf
+        for ours, theirs in [(F.adaptive_avg_pool2d, torch.nn.functional.adaptive_avg_pool2d),
+                             (F.adaptive_max_pool2d, torch.nn.functional.adaptive_max_pool2d)]:
+            x, t = ag.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+            r, tr = ours(x, out), theirs(t, out)
+            assert r.shape == tuple(tr.shape)
+            assert np.allclose(r.detach().numpy(), tr.detach().numpy(), equal_nan=True)
+            g = np.random.default_rng(2).standard_normal(r.shape)
+            (r * ag.tensor(g)).sum().backward()
+            (tr * torch.tensor(g)).sum().backward()
+            assert np.allclose(x.grad.numpy(), t.grad.numpy(), equal_nan=True)
+        _, i = F.adaptive_max_pool2d(ag.tensor(a), out, return_indices=True)
+        _, ti = torch.nn.functional.adaptive_max_pool2d(torch.tensor(a), out, return_indices=True)
+        assert np.array_equal(i.numpy(), ti.numpy())
+
+
+# ---- ceil_mode ------------------------------------------------------------
+
+def test_ceil_mode_by_hand():
+    x = ag.tensor(np.arange(5.0).reshape(1, 1, 1, 5))
+    # windows of 2, stride 2 over 5: [0,1] [2,3] [4] -- the last partial one
+    assert np.array_equal(F.max_pool2d(x, (1, 2), ceil_mode=True).numpy().ravel(), [1, 3, 4])
+    assert np.array_equal(F.avg_pool2d(x, (1, 2), ceil_mode=True).numpy().ravel(),
+                          [0.5, 2.5, 4.0])
+    assert F.max_pool2d(x, (1, 2)).shape == (1, 1, 1, 2)
+
+
+def test_ceil_mode_last_window_must_start_inside_input_or_left_padding():
+    # H=4, k=2, s=2, p=1: ceil((4+2-2)/2)+1 = 3 windows starting at -1, 1, 3: all kept
+    assert F.max_pool2d(_x(1, 1, 4, 4), 2, 2, 1, ceil_mode=True).shape == (1, 1, 3, 3)
+    # H=5, k=3, s=3, p=1: ceil((5+2-3)/3)+1 = 3, but window 3 starts at 5 = H (right padding)
+    assert F.max_pool2d(_x(1, 1, 5, 5), 3, 3, 1, ceil_mode=True).shape == (1, 1, 2, 2)
+
+
+def test_ceil_mode_avg_divisor_counts_padding_but_not_overhang():
+    x = ag.tensor(np.ones((1, 1, 1, 4)))
+    # k=3, s=2, p=1 over W=4: windows start at -1, 1, 3; the last covers 3, 4(pad), 5(overhang)
+    inc = F.avg_pool2d(x, (1, 3), (1, 2), (0, 1), ceil_mode=True).numpy().ravel()
+    exc = F.avg_pool2d(x, (1, 3), (1, 2), (0, 1), ceil_mode=True,
+                       count_include_pad=False).numpy().ravel()
+    assert np.allclose(inc, [2 / 3, 1.0, 1 / 2]) and np.allclose(exc, [1.0, 1.0, 1.0])
+    assert np.allclose(F.avg_pool2d(x, (1, 2), divisor_override=3).numpy(), 2 / 3)
+
+
+@pytest.mark.parametrize("k,s,p", [(2, 2, 0), (3, 2, 1), (3, 3, 1), (2, 3, 1)])
+def test_ceil_mode_gradcheck(k, s, p):
+    x = _x(1, 2, 7, 6)
+    for cip in (True, False):
+        fn = (lambda a: F.avg_pool2d(a, k, s, p, ceil_mode=True, count_include_pad=cip))
+        assert ag.gradcheck(fn, (x,)) and ag.gradgradcheck(fn, (x,))
+    assert ag.gradcheck(lambda a: F.max_pool2d(a, k, s, p, ceil_mode=True), (x,))
+
+
+def test_pool_modules_take_torch_argument_order():
+    m = nn.MaxPool2d(2, 2, 0, 1, True, True)
+    v, i = m(_x(1, 1, 5, 5))
+    assert v.shape == (1, 1, 3, 3)
+    a = nn.AvgPool2d(2, 2, 0, True, False)
+    assert a(_x(1, 1, 5, 5)).shape == (1, 1, 3, 3) and not a.count_include_pad
+
+
+def test_ceil_mode_matches_torch():
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    for h, w, k, s, p, d, cip in itertools.product([5, 7], [4, 8], [2, 3], [1, 2, 3], [0, 1],
+                                                   [1, 2], [True, False]):
+        if p > k // 2 or d * (k - 1) + 1 > min(h, w) + 2 * p:
+            continue
+        a = np.random.default_rng(h * w + k).standard_normal((2, 2, h, w))
+        x, t = ag.tensor(a), torch.tensor(a)
+        v, i = F.max_pool2d(x, k, s, p, d, True, True)
+        tv, ti = tf.max_pool2d(t, k, s, p, d, True, True)
+        assert v.shape == tuple(tv.shape) and np.array_equal(v.numpy(), tv.numpy())
+        assert np.array_equal(i.numpy(), ti.numpy())
+        avg = F.avg_pool2d(x, k, s, p, True, cip)
+        tavg = tf.avg_pool2d(t, k, s, p, True, cip)
+        assert avg.shape == tuple(tavg.shape) and np.allclose(avg.numpy(), tavg.numpy())
