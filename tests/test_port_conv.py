@@ -151,3 +151,79 @@ def test_ceil_mode_matches_torch():
         avg = F.avg_pool2d(x, k, s, p, True, cip)
         tavg = tf.avg_pool2d(t, k, s, p, True, cip)
         assert avg.shape == tuple(tavg.shape) and np.allclose(avg.numpy(), tavg.numpy())
+
+
+# ---- F.pad modes and negative padding -----------------------------------------
+
+_ROW = np.arange(6.0).reshape(1, 2, 3)  # rows [0 1 2] and [3 4 5]
+
+
+@pytest.mark.parametrize("mode,pad,first_row", [
+    ("reflect", (2, 1), [2, 1, 0, 1, 2, 1]),
+    ("reflect", (-1, 2), [1, 2, 1, 0]),
+    ("replicate", (2, 1), [0, 0, 0, 1, 2, 2]),
+    ("replicate", (-1, 2), [1, 2, 2, 2]),
+    ("circular", (2, 1), [1, 2, 0, 1, 2, 0]),
+    ("circular", (-1, 2), [1, 2, 1, 2]),  # PyTorch crops first, then wraps
+    ("circular", (1, -1), [1, 0, 1]),
+    ("constant", (-1, 2), [1, 2, 0, 0]),
+])
+def test_pad_modes_by_hand(mode, pad, first_row):
+    out = F.pad(ag.tensor(_ROW), pad, mode=mode)
+    assert np.array_equal(out.numpy()[0, 0], first_row)
+
+
+def test_pad_2d_reflect_by_hand():
+    x = ag.tensor(np.arange(9.0).reshape(1, 1, 3, 3))
+    out = F.pad(x, (1, 0, 0, 1), mode="reflect").numpy()[0, 0]
+    assert np.array_equal(out, [[1, 0, 1, 2], [4, 3, 4, 5], [7, 6, 7, 8], [4, 3, 4, 5]])
+
+
+def test_pad_reflect_gradient_sums_copies():
+    x = ag.tensor(np.arange(3.0).reshape(1, 1, 3), requires_grad=True)
+    F.pad(x, (2, 2), mode="reflect").sum().backward()
+    # out = [2 1 | 0 1 2 | 1 0]: element 0 appears 2x, 1 appears 3x, 2 appears 2x
+    assert np.array_equal(x.grad.numpy().ravel(), [2, 3, 2])
+
+
+@pytest.mark.parametrize("shape,pad", [((2, 5), (2, 1)), ((1, 2, 5), (-1, 2)),
+                                       ((1, 2, 4, 5), (1, 2, 3, 0)), ((2, 4, 5), (-1, 1, 2, -2)),
+                                       ((1, 1, 3, 4, 5), (1, 1, 2, 2, 0, 1))])
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
+def test_pad_gradcheck(shape, pad, mode):
+    x = _x(*shape)
+    fn = lambda a: F.pad(a, pad, mode=mode)  # noqa: E731
+    assert ag.gradcheck(fn, (x,)) and ag.gradgradcheck(fn, (x,))
+
+
+def test_pad_errors():
+    x = _x(1, 2, 3)
+    with pytest.raises(RuntimeError, match=r"reflect padding \(3, 0\) of dim 2 must be less"):
+        F.pad(x, (3, 0), mode="reflect")
+    with pytest.raises(RuntimeError, match="more than once"):
+        F.pad(x, (4, 0), mode="circular")
+    with pytest.raises(NotImplementedError, match=r"needs a 2-D or 3-D input, got shape "
+                                                   r"\(1, 1, 2, 3\)"):
+        F.pad(_x(1, 1, 2, 3), (1, 1), mode="replicate")
+    with pytest.raises(ValueError, match="mode must be one of"):
+        F.pad(x, (1, 1), mode="wrap")
+    with pytest.raises(RuntimeError, match="removes more than"):
+        F.pad(x, (-2, -2))
+    assert x.grad is None
+    assert F.pad(x, (3, 0), mode="circular").shape == (1, 2, 6)  # wrapping exactly once is fine
+
+
+def test_pad_matches_torch():
+    torch = pytest.importorskip("torch")
+    for shape, pad in [((2, 5), (2, 1)), ((1, 2, 5), (1, -1)), ((1, 2, 4, 5), (1, 2, 3, 0)),
+                       ((2, 2, 3, 4, 5), (-1, 1, 2, -2, 1, 1))]:
+        a = np.random.default_rng(3).standard_normal(shape)
+        for mode in ("reflect", "replicate", "circular", "constant"):
+            x, t = ag.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+            r, tr = F.pad(x, pad, mode=mode), torch.nn.functional.pad(t, pad, mode=mode)
+            assert r.shape == tuple(tr.shape)
+            assert np.array_equal(r.detach().numpy(), tr.detach().numpy())
+            g = np.random.default_rng(4).standard_normal(r.shape)
+            (r * ag.tensor(g)).sum().backward()
+            (tr * torch.tensor(g)).sum().backward()
+            assert np.allclose(x.grad.numpy(), t.grad.numpy())
