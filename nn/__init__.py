@@ -14,3 +14,4 @@ from . import functional
 from . import init
 from . import utils
 from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402
+from .layers.conv_more import Conv1d, ConvTranspose2d, Fold, Unfold  # noqa: E402

@@ -227,3 +227,161 @@ def test_pad_matches_torch():
             (r * ag.tensor(g)).sum().backward()
             (tr * torch.tensor(g)).sum().backward()
             assert np.allclose(x.grad.numpy(), t.grad.numpy())
+
+
+# ---- conv1d / Conv1d --------------------------------------------------------
+
+def test_conv1d_by_hand():
+    x = ag.tensor(np.array([[[1.0, 2.0, 3.0, 4.0, 5.0]]]))
+    w = ag.tensor(np.array([[[1.0, 0.0, -1.0]]]))
+    assert np.array_equal(F.conv1d(x, w).numpy().ravel(), [-2, -2, -2])
+    assert np.array_equal(F.conv1d(x, w, padding=1, stride=2).numpy().ravel(), [-2, -2, 4])
+    assert np.array_equal(F.conv1d(x, w, padding="same").numpy().ravel(), [-2, -2, -2, -2, 4])
+    assert np.array_equal(F.conv1d(x[0], w, ag.tensor([1.0], dtype=ag.float64)).numpy().ravel(), [-1, -1, -1])
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=1), dict(dilation=2, groups=2),
+                                dict(padding="same", dilation=2)])
+def test_conv1d_gradcheck(kw):
+    x, w, b = _x(2, 4, 9), _x(6, 4 // kw.get("groups", 1), 3, seed=1), _x(6, seed=2)
+    fn = lambda *a: F.conv1d(*a, **kw)  # noqa: E731
+    assert ag.gradcheck(fn, (x, w, b)) and ag.gradgradcheck(fn, (x, w, b))
+
+
+def test_conv1d_module_shapes_init_and_errors():
+    m = nn.Conv1d(4, 6, 3, groups=2)
+    assert [n for n, _ in m.named_parameters()] == ["weight", "bias"]
+    assert m.weight.shape == (6, 2, 3) and m.bias.shape == (6,)
+    bound = 1 / np.sqrt(2 * 3)  # kaiming_uniform(a=sqrt(5)) and the bias both give 1/sqrt(fan_in)
+    assert np.abs(m.weight.detach().numpy()).max() <= bound
+    assert np.abs(m.bias.detach().numpy()).max() <= bound
+    assert m(ag.randn(2, 4, 9)).shape == (2, 6, 7) and m(ag.randn(4, 9)).shape == (6, 7)
+    with pytest.raises(RuntimeError, match=r"Conv1d\(4, 6.*expected input \(N, 4, L\), got "
+                                           r"\(2, 3, 9\)"):
+        m(ag.randn(2, 3, 9))
+    with pytest.raises(RuntimeError, match=r"conv1d: expected input \(N, 4, L\)"):
+        F.conv1d(ag.randn(2, 3, 9), m.weight, groups=2)
+    with pytest.raises(TypeError, match="conv1d: input dtype float32 does not match"):
+        F.conv1d(ag.randn(2, 4, 9), _x(6, 4, 3))
+    with pytest.raises(TypeError, match="kernel_size"):
+        nn.Conv1d(4, 6, (3, 3))
+    with pytest.raises(RuntimeError, match="padding='same'.*strided"):
+        nn.Conv1d(4, 6, 3, stride=2, padding="same")
+    assert m.weight.grad is None
+
+
+def test_conv1d_padding_modes_by_hand():
+    m = nn.Conv1d(1, 1, 3, padding=1, bias=False, padding_mode="circular")
+    m.load_state_dict({"weight": ag.tensor([[[1.0, 0.0, 0.0]]])})  # out[i] = in[i - 1], wrapped
+    out = m(ag.tensor([[[1.0, 2.0, 3.0]]]))
+    assert np.array_equal(out.detach().numpy().ravel(), [3.0, 1.0, 2.0])
+
+
+def test_conv1d_matches_torch():
+    torch = pytest.importorskip("torch")
+    for mode in ("zeros", "reflect", "replicate", "circular"):
+        for pad in (2, "same", "valid"):
+            t = torch.nn.Conv1d(4, 6, 3, padding=pad, dilation=2, groups=2,
+                                padding_mode=mode).double()
+            m = nn.Conv1d(4, 6, 3, padding=pad, dilation=2, groups=2, padding_mode=mode,
+                          dtype=ag.float64)
+            m.load_state_dict({k: ag.tensor(v.detach().numpy()) for k, v in
+                               t.state_dict().items()})
+            a = np.random.default_rng(5).standard_normal((2, 4, 9))
+            assert np.allclose(m(ag.tensor(a)).detach().numpy(),
+                               t(torch.tensor(a)).detach().numpy())
+
+
+# ---- conv_transpose2d -------------------------------------------------------------
+
+def test_conv_transpose2d_by_hand():
+    # one input pixel spreads a copy of the kernel; stride 2 places copies 2 apart
+    x = ag.tensor(np.array([[[[1.0, 2.0]]]]))
+    w = ag.tensor(np.array([[[[1.0, 1.0, 1.0]]]]))
+    out = F.conv_transpose2d(x, w, stride=(1, 2)).numpy().ravel()
+    assert np.array_equal(out, [1, 1, 3, 2, 2])
+    out = F.conv_transpose2d(x, w, stride=(1, 2), padding=(0, 1), output_padding=(0, 1))
+    assert np.array_equal(out.numpy().ravel(), [1, 3, 2, 2])  # cropped 1 each side, +1 right
+    assert F.conv_transpose2d(_x(3, 4, 5), _x(3, 2, 3, 3)).shape == (2, 6, 7)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=1, output_padding=1),
+                                dict(stride=(2, 3), padding=(1, 0), output_padding=(1, 2)),
+                                dict(dilation=2, output_padding=1, padding=1)])
+def test_conv_transpose2d_gradcheck(kw):
+    x, w, b = _x(2, 3, 4, 3), _x(3, 2, 3, 2, seed=1), _x(2, seed=2)
+    fn = lambda *a: F.conv_transpose2d(*a, **kw)  # noqa: E731
+    assert ag.gradcheck(fn, (x, w, b)) and ag.gradgradcheck(fn, (x, w, b))
+
+
+def test_conv_transpose2d_module_and_errors():
+    m = nn.ConvTranspose2d(3, 5, (3, 2), stride=2, padding=1, output_padding=1)
+    assert m.weight.shape == (3, 5, 3, 2) and m.bias.shape == (5,)
+    bound = 1 / np.sqrt(5 * 3 * 2)  # PyTorch's fan_in of a transposed weight: dim 1 x kernel
+    assert np.abs(m.weight.detach().numpy()).max() <= bound
+    assert np.abs(m.bias.detach().numpy()).max() <= bound
+    assert m(_x(2, 3, 4, 5).float()).shape == (2, 5, 8, 9)  # (4-1)*2-2+3+1+1, (5-1)*2-2+2+1+1
+    with pytest.raises(RuntimeError, match=r"output_padding \(2, 2\) must be smaller"):
+        nn.ConvTranspose2d(3, 5, 3, stride=2, output_padding=2)
+    with pytest.raises(RuntimeError, match=r"conv_transpose2d: weight must be \(in_channels"):
+        F.conv_transpose2d(_x(2, 4, 4, 5), _x(3, 5, 3, 3))
+    with pytest.raises(NotImplementedError, match="groups=1"):
+        F.conv_transpose2d(_x(2, 4, 4, 5), _x(4, 5, 3, 3), groups=2)
+
+
+def test_conv_transpose2d_matches_torch():
+    torch = pytest.importorskip("torch")
+    t = torch.nn.ConvTranspose2d(3, 5, (3, 2), stride=(2, 3), padding=(1, 0),
+                                 output_padding=(1, 2), dilation=(1, 2)).double()
+    m = nn.ConvTranspose2d(3, 5, (3, 2), stride=(2, 3), padding=(1, 0), output_padding=(1, 2),
+                           dilation=(1, 2), dtype=ag.float64)
+    m.load_state_dict({k: ag.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+    a = np.random.default_rng(6).standard_normal((2, 3, 4, 5))
+    x, tx = ag.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+    r, tr = m(x), t(tx)
+    assert r.shape == tuple(tr.shape)
+    assert np.allclose(r.detach().numpy(), tr.detach().numpy())
+    r.sum().backward()
+    tr.sum().backward()
+    assert np.allclose(x.grad.numpy(), tx.grad.numpy())
+    assert np.allclose(m.weight.grad.numpy(), t.weight.grad.numpy())
+
+
+# ---- unfold / fold ------------------------------------------------------------
+
+def test_unfold_fold_by_hand():
+    x = ag.tensor(np.arange(9.0).reshape(1, 1, 3, 3))
+    cols = F.unfold(x, 2)
+    assert cols.shape == (1, 4, 4)
+    assert np.array_equal(cols.numpy()[0, :, 0], [0, 1, 3, 4])  # first window, row-major
+    # fold adds overlaps: the centre pixel is in all four 2x2 windows
+    back = F.fold(cols, (3, 3), 2).numpy()[0, 0]
+    assert np.array_equal(back, np.arange(9.0).reshape(3, 3) * [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+
+
+def test_unfold_fold_gradcheck_and_modules():
+    x = _x(2, 3, 5, 6)
+    fn = lambda a: F.unfold(a, (2, 3), dilation=(1, 2), padding=1, stride=(2, 1))  # noqa: E731
+    assert ag.gradcheck(fn, (x,)) and ag.gradgradcheck(fn, (x,))
+    c = _x(2, 12, 21)
+    fn = lambda a: F.fold(a, (5, 6), 2, padding=1, stride=(2, 1))  # noqa: E731
+    assert ag.gradcheck(fn, (c,)) and ag.gradgradcheck(fn, (c,))
+    assert nn.Unfold(2)(x).shape == (2, 12, 20)
+    assert nn.Fold((4, 6), 2, stride=2)(_x(12, 6)).shape == (3, 4, 6)
+    with pytest.raises(RuntimeError, match=r"fold: expected input \(N, C\*4, 21\)"):
+        F.fold(_x(2, 12, 20), (5, 6), 2, padding=1, stride=(2, 1))
+    with pytest.raises(RuntimeError, match="unfold: kernel"):
+        F.unfold(x, 7)
+
+
+def test_unfold_fold_match_torch():
+    torch = pytest.importorskip("torch")
+    a = np.random.default_rng(7).standard_normal((2, 3, 6, 7))
+    r = F.unfold(ag.tensor(a), (2, 3), dilation=(1, 2), padding=1, stride=(2, 1))
+    tr = torch.nn.functional.unfold(torch.tensor(a), (2, 3), dilation=(1, 2), padding=1,
+                                    stride=(2, 1))
+    assert np.array_equal(r.numpy(), tr.numpy())
+    c = np.random.default_rng(8).standard_normal((2, 12, 21))
+    r = F.fold(ag.tensor(c), (5, 6), 2, padding=1, stride=(2, 1))
+    tr = torch.nn.functional.fold(torch.tensor(c), (5, 6), 2, padding=1, stride=(2, 1))
+    assert np.allclose(r.numpy(), tr.numpy())
