@@ -15,3 +15,4 @@ from . import init
 from . import utils
 from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402
 from .layers.conv_more import Conv1d, ConvTranspose2d, Fold, Unfold  # noqa: E402
+from .layers.upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402

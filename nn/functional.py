@@ -13,3 +13,4 @@ from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # 
                      cross_entropy, l1_loss, mse_loss, nll_loss)
 from .layers.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401,E402
 from .layers.conv_more import conv1d, conv_transpose2d, fold, unfold  # noqa: F401,E402
+from .layers.upsample import interpolate  # noqa: F401,E402

@@ -122,14 +122,16 @@ def test_ceil_mode_avg_divisor_counts_padding_but_not_overhang():
 def test_ceil_mode_gradcheck(k, s, p):
     x = _x(1, 2, 7, 6)
     for cip in (True, False):
-        fn = (lambda a: F.avg_pool2d(a, k, s, p, ceil_mode=True, count_include_pad=cip))
+        def fn(a, cip=cip):
+            return F.avg_pool2d(a, k, s, p, ceil_mode=True, count_include_pad=cip)
+
         assert ag.gradcheck(fn, (x,)) and ag.gradgradcheck(fn, (x,))
     assert ag.gradcheck(lambda a: F.max_pool2d(a, k, s, p, ceil_mode=True), (x,))
 
 
 def test_pool_modules_take_torch_argument_order():
     m = nn.MaxPool2d(2, 2, 0, 1, True, True)
-    v, i = m(_x(1, 1, 5, 5))
+    v, _ = m(_x(1, 1, 5, 5))
     assert v.shape == (1, 1, 3, 3)
     a = nn.AvgPool2d(2, 2, 0, True, False)
     assert a(_x(1, 1, 5, 5)).shape == (1, 1, 3, 3) and not a.count_include_pad
@@ -237,7 +239,8 @@ def test_conv1d_by_hand():
     assert np.array_equal(F.conv1d(x, w).numpy().ravel(), [-2, -2, -2])
     assert np.array_equal(F.conv1d(x, w, padding=1, stride=2).numpy().ravel(), [-2, -2, 4])
     assert np.array_equal(F.conv1d(x, w, padding="same").numpy().ravel(), [-2, -2, -2, -2, 4])
-    assert np.array_equal(F.conv1d(x[0], w, ag.tensor([1.0], dtype=ag.float64)).numpy().ravel(), [-1, -1, -1])
+    bias = ag.tensor([1.0], dtype=ag.float64)
+    assert np.array_equal(F.conv1d(x[0], w, bias).numpy().ravel(), [-1, -1, -1])
 
 
 @pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=1), dict(dilation=2, groups=2),
@@ -385,3 +388,87 @@ def test_unfold_fold_match_torch():
     r = F.fold(ag.tensor(c), (5, 6), 2, padding=1, stride=(2, 1))
     tr = torch.nn.functional.fold(torch.tensor(c), (5, 6), 2, padding=1, stride=(2, 1))
     assert np.allclose(r.numpy(), tr.numpy())
+
+
+# ---- interpolate / Upsample --------------------------------------------------------
+
+def test_interpolate_nearest_by_hand():
+    x = ag.tensor(np.array([[[1.0, 2.0, 3.0]]]))
+    assert np.array_equal(F.interpolate(x, scale_factor=2).numpy().ravel(), [1, 1, 2, 2, 3, 3])
+    assert np.array_equal(F.interpolate(x, size=2).numpy().ravel(), [1, 2])  # floor(i * 1.5)
+    assert np.array_equal(F.interpolate(x, size=5).numpy().ravel(), [1, 1, 2, 2, 3])
+
+
+def test_interpolate_linear_by_hand():
+    x = ag.tensor(np.array([[[0.0, 4.0]]]))
+    # centres: src = (dst + 0.5) / 2 - 0.5 -> -0.25 (clamped to 0), 0.25, 0.75, 1.25 (->1)
+    assert np.allclose(F.interpolate(x, scale_factor=2, mode="linear").numpy().ravel(),
+                       [0, 1, 3, 4])
+    # corners: src = dst * (2 - 1) / (4 - 1)
+    assert np.allclose(F.interpolate(x, size=4, mode="linear", align_corners=True).numpy()
+                       .ravel(), [0, 4 / 3, 8 / 3, 4])
+
+
+def test_interpolate_bilinear_gradient_by_hand():
+    x = ag.tensor(np.zeros((1, 1, 2, 2)), requires_grad=True)
+    F.interpolate(x, size=(3, 3), mode="bilinear", align_corners=True).sum().backward()
+    # each 3-tap axis spreads weights (1, .5+.5, 1) -> corner pixels get 1.5 * 1.5
+    assert np.allclose(x.grad.numpy(), 2.25)
+
+
+@pytest.mark.parametrize("shape,kw", [((1, 2, 3, 4), dict(size=(5, 7), mode="bilinear")),
+                                      ((1, 2, 3, 4), dict(scale_factor=2, mode="bilinear",
+                                                          align_corners=True)),
+                                      ((2, 2, 5), dict(scale_factor=0.6, mode="linear")),
+                                      ((1, 2, 3, 4), dict(scale_factor=(1.5, 0.5))),
+                                      ((1, 1, 2, 3, 2), dict(size=(3, 4, 5)))])
+def test_interpolate_gradcheck(shape, kw):
+    x = _x(*shape)
+    fn = lambda a: F.interpolate(a, **kw)  # noqa: E731
+    assert ag.gradcheck(fn, (x,)) and ag.gradgradcheck(fn, (x,))
+
+
+def test_upsample_modules_and_errors():
+    x = _x(2, 3, 4, 5)
+    assert nn.Upsample(scale_factor=2)(x).shape == (2, 3, 8, 10)
+    assert nn.Upsample(size=(3, 3), mode="bilinear")(x).shape == (2, 3, 3, 3)
+    corners = nn.UpsamplingBilinear2d(scale_factor=2)(x).detach().numpy()
+    assert np.allclose(corners[..., 0, 0], x.detach().numpy()[..., 0, 0])
+    assert np.allclose(corners[..., -1, -1], x.detach().numpy()[..., -1, -1])
+    assert nn.UpsamplingNearest2d(size=6)(x).shape == (2, 3, 6, 6)
+    with pytest.raises(ValueError, match="exactly one of size and scale_factor"):
+        F.interpolate(x, size=4, scale_factor=2)
+    with pytest.raises(ValueError, match="align_corners.*nearest"):
+        F.interpolate(x, size=4, align_corners=True)
+    with pytest.raises(NotImplementedError, match=r"'bilinear' needs a 4-D .* got shape "
+                                                   r"\(2, 3, 4\)"):
+        F.interpolate(_x(2, 3, 4), size=4, mode="bilinear")
+    with pytest.raises(NotImplementedError, match="bicubic"):
+        F.interpolate(x, size=4, mode="bicubic")
+    with pytest.raises(RuntimeError, match=r"size must have 2 entries"):
+        F.interpolate(x, size=(1, 2, 3))
+    assert x.grad is None
+
+
+def test_interpolate_matches_torch():
+    torch = pytest.importorskip("torch")
+    cases = [((2, 3, 5, 7), dict(size=(8, 4))), ((2, 3, 5, 7), dict(scale_factor=2)),
+             ((2, 3, 5, 7), dict(scale_factor=(1.7, 0.6))),
+             ((2, 3, 4, 6), dict(scale_factor=1 / 3)),
+             ((2, 3, 9), dict(scale_factor=2.5)), ((1, 2, 3, 4, 5), dict(size=(4, 2, 7))),
+             ((2, 3, 5, 7), dict(scale_factor=1.5, recompute_scale_factor=True))]
+    for shape, kw in cases:
+        a = np.random.default_rng(9).standard_normal(shape)
+        modes = [("nearest", None)] + {3: [("linear", False), ("linear", True)],
+                                       4: [("bilinear", False), ("bilinear", True)]}.get(
+                                           len(shape), [])
+        for mode, ac in modes:
+            x, t = ag.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+            r = F.interpolate(x, mode=mode, align_corners=ac, **kw)
+            tr = torch.nn.functional.interpolate(t, mode=mode, align_corners=ac, **kw)
+            assert r.shape == tuple(tr.shape)
+            assert np.allclose(r.detach().numpy(), tr.detach().numpy())
+            g = np.random.default_rng(10).standard_normal(r.shape)
+            (r * ag.tensor(g)).sum().backward()
+            (tr * torch.tensor(g)).sum().backward()
+            assert np.allclose(x.grad.numpy(), t.grad.numpy())

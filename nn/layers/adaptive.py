@@ -5,8 +5,8 @@ Output bin ``i`` of ``out`` along an axis of ``size`` covers input positions
 -- PyTorch's bins, which overlap when ``out`` does not divide ``size``.
 Average pooling sums each axis's bins by gathering their taps (a mean
 of equal disjoint bins when the output size divides the input's), so it
-differentiates any number of times; max pooling gathers each bin's winner (first maximum, last NaN, as
-PyTorch) by flat position, like `max_pool2d`.
+differentiates any number of times; max pooling gathers each bin's winner
+(first maximum, last NaN, as PyTorch) by flat position, like `max_pool2d`.
 """
 import numpy as np
 
