@@ -443,6 +443,8 @@ def test_upsample_modules_and_errors():
     with pytest.raises(NotImplementedError, match=r"'bilinear' needs a 4-D .* got shape "
                                                    r"\(2, 3, 4\)"):
         F.interpolate(_x(2, 3, 4), size=4, mode="bilinear")
+    with pytest.raises(NotImplementedError, match=r"3-D, 4-D or 5-D .* got shape \(3, 4\)"):
+        F.interpolate(_x(3, 4), size=4)
     with pytest.raises(NotImplementedError, match="bicubic"):
         F.interpolate(x, size=4, mode="bicubic")
     with pytest.raises(RuntimeError, match=r"size must have 2 entries"):
@@ -472,3 +474,35 @@ def test_interpolate_matches_torch():
             (r * ag.tensor(g)).sum().backward()
             (tr * torch.tensor(g)).sum().backward()
             assert np.allclose(x.grad.numpy(), t.grad.numpy())
+
+
+# ---- Conv2d padding_mode --------------------------------------------------------------
+
+def test_conv2d_padding_modes_by_hand():
+    # a kernel that picks the top-left tap shows what the padding holds
+    m = nn.Conv2d(1, 1, 3, padding=1, bias=False, padding_mode="replicate", dtype=ag.float64)
+    m.load_state_dict({"weight": ag.tensor(np.eye(1, 9).reshape(1, 1, 3, 3))})
+    x = ag.tensor(np.arange(9.0).reshape(1, 1, 3, 3))  # out[i, j] = padded[i, j]
+    assert np.array_equal(m(x).detach().numpy()[0, 0], [[0, 0, 1], [0, 0, 1], [3, 3, 4]])
+    m.padding_mode = "reflect"
+    assert np.array_equal(m(x).detach().numpy()[0, 0], [[4, 3, 4], [1, 0, 1], [4, 3, 4]])
+    m.padding_mode = "circular"
+    assert np.array_equal(m(x).detach().numpy()[0, 0], [[8, 6, 7], [2, 0, 1], [5, 3, 4]])
+
+
+def test_conv2d_padding_modes_match_torch():
+    torch = pytest.importorskip("torch")
+    for mode in ("reflect", "replicate", "circular"):
+        for pad in ((1, 2), "same"):
+            t = torch.nn.Conv2d(2, 3, (3, 4), padding=pad, padding_mode=mode).double()
+            m = nn.Conv2d(2, 3, (3, 4), padding=pad, padding_mode=mode, dtype=ag.float64)
+            m.load_state_dict({k: ag.tensor(v.detach().numpy()) for k, v in
+                               t.state_dict().items()})
+            a = np.random.default_rng(11).standard_normal((2, 2, 5, 6))
+            x, tx = ag.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
+            r, tr = m(x), t(tx)
+            assert r.shape == tuple(tr.shape)
+            assert np.allclose(r.detach().numpy(), tr.detach().numpy())
+            r.sum().backward()
+            tr.sum().backward()
+            assert np.allclose(x.grad.numpy(), tx.grad.numpy())

@@ -213,7 +213,7 @@ class Conv1d(Module):
             self.padding = padding
         else:
             self.padding = (_single(padding, "padding", name),)
-        self.padding_mode = _padding_mode(padding_mode, name)
+        self.padding_mode = _check_padding_mode(padding_mode, name)
         shape = (self.out_channels, self.in_channels // self.groups, self.kernel_size[0])
         self.weight = Parameter(ag.zeros(*shape, dtype=dtype))
         self.bias = Parameter(ag.zeros(self.out_channels, dtype=dtype)) if bias else None
@@ -255,15 +255,6 @@ class Conv1d(Module):
         if self.padding_mode != "zeros":
             s += f", padding_mode={self.padding_mode}"
         return s
-
-
-def _padding_mode(mode, where):
-    if mode == "zeros":
-        return mode
-    try:
-        return _check_padding_mode(mode, where)
-    except NotImplementedError:
-        return mode
 
 
 class ConvTranspose2d(Module):

@@ -100,15 +100,16 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "nearest" and align_corners is not None:
         raise ValueError("interpolate: align_corners can only be set with the interpolating "
                          "modes (linear, bilinear), not mode='nearest'")
-    if input.ndim not in (3, 4, 5) or (mode in _LINEAR and input.ndim != _LINEAR[mode]):
-        need = _LINEAR.get(mode)
-        raise NotImplementedError(f"interpolate: mode={mode!r} needs a "
-                                  f"{f'{need}-D' if need else '3-D, 4-D or 5-D'} "
+    if input.ndim not in (3, 4, 5):
+        raise NotImplementedError(f"interpolate: expected a 3-D, 4-D or 5-D (N, C, spatial...) "
+                                  f"input, got shape {input.shape}")
+    sizes, scales = _sizes(input, size, scale_factor, recompute_scale_factor)
+    if mode in _LINEAR and input.ndim != _LINEAR[mode]:
+        raise NotImplementedError(f"interpolate: mode={mode!r} needs a {_LINEAR[mode]}-D "
                                   f"(N, C, spatial...) input, got shape {input.shape}")
     if mode in _LINEAR and input.dtype.kind != "f":
         raise DTypeError(f"interpolate: mode={mode!r} needs a floating-point input, got "
                          f"{input.dtype}")
-    sizes, scales = _sizes(input, size, scale_factor, recompute_scale_factor)
     out = input
     for i, (n_out, scale) in enumerate(zip(sizes, scales)):
         if mode == "nearest":
