@@ -33,3 +33,6 @@ from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLo
                            MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss,
                            MultiLabelSoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss,
                            TripletMarginLoss)
+from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402
+from .layers.conv_more import Conv1d, ConvTranspose2d, Fold, Unfold  # noqa: E402
+from .layers.upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402

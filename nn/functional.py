@@ -26,3 +26,6 @@ from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embed
                            huber_loss, kl_div, margin_ranking_loss, multilabel_soft_margin_loss,
                            poisson_nll_loss, smooth_l1_loss, soft_margin_loss,
                            triplet_margin_loss)
+from .layers.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401,E402
+from .layers.conv_more import conv1d, conv_transpose2d, fold, unfold  # noqa: F401,E402
+from .layers.upsample import interpolate  # noqa: F401,E402

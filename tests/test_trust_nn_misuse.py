@@ -81,6 +81,22 @@ LAYERS = {
     "LazyConv2d": (lambda: nn.LazyConv2d(2, 3), lambda: f32(1, 2, 5, 5), "LazyConv2d"),
     "LazyBatchNorm1d": (nn.LazyBatchNorm1d, lambda: f32(4, 3), "LazyBatchNorm1d"),
     "LazyBatchNorm2d": (nn.LazyBatchNorm2d, lambda: f32(2, 3, 2, 2), "LazyBatchNorm2d"),
+    # convolution family (issue 11)
+    "Conv1d": (lambda: nn.Conv1d(2, 4, 3), lambda: f32(1, 2, 5),
+               r"Conv1d\(2, 4, kernel_size=\(3,\)\)"),
+    "ConvTranspose2d": (lambda: nn.ConvTranspose2d(2, 4, 3), lambda: f32(1, 2, 5, 5),
+                        "conv_transpose2d"),
+    "AdaptiveAvgPool2d": (lambda: nn.AdaptiveAvgPool2d(2), lambda: f32(1, 1, 5, 5),
+                          "adaptive_avg_pool2d"),
+    "AdaptiveMaxPool2d": (lambda: nn.AdaptiveMaxPool2d(2), lambda: f32(1, 1, 5, 5),
+                          "adaptive_max_pool2d"),
+    "Unfold": (lambda: nn.Unfold(2), lambda: f32(1, 1, 4, 4), "unfold"),
+    "Fold": (lambda: nn.Fold(3, 2), lambda: f32(1, 4, 4), "fold"),
+    "Upsample": (lambda: nn.Upsample(size=(3, 3)), lambda: f32(1, 1, 2, 2), "interpolate"),
+    "UpsamplingNearest2d": (lambda: nn.UpsamplingNearest2d(size=(3, 3)),
+                            lambda: f32(1, 1, 2, 2), "interpolate"),
+    "UpsamplingBilinear2d": (lambda: nn.UpsamplingBilinear2d(size=(3, 3)),
+                             lambda: f32(1, 1, 2, 2), "interpolate"),
 }
 
 # Inputs of a shape the layer cannot take, and what the message must say
@@ -122,6 +138,22 @@ WRONG_SHAPE = {
     "LazyBatchNorm1d": (f32(3), r"LazyBatchNorm1d: cannot infer num_features; expected input "
                                 r"\(N, C, \.\.\.\), got \(3,\)"),
     "LazyBatchNorm2d": (f32(3), r"LazyBatchNorm2d: cannot infer num_features"),
+    "Conv1d": (f32(1, 3, 5), r"Conv1d\(2, 4, kernel_size=\(3,\)\) expected input "
+                             r"\(N, 2, L\), got \(1, 3, 5\)"),
+    "ConvTranspose2d": (f32(1, 3, 5, 5), r"conv_transpose2d: weight must be \(in_channels, "
+                                         r"out_channels, kH, kW\) with in_channels = input "
+                                         r"channels 3"),
+    "AdaptiveAvgPool2d": (f32(4, 4), r"adaptive_avg_pool2d: expected input \(N, C, H, W\) or "
+                                     r"\(C, H, W\) with non-zero H and W, got \(4, 4\)"),
+    "AdaptiveMaxPool2d": (f32(4, 4), r"adaptive_max_pool2d: expected input \(N, C, H, W\) or "
+                                     r"\(C, H, W\) with non-zero H and W, got \(4, 4\)"),
+    "Unfold": (f32(4, 4), r"unfold: expected 3-D \(C, H, W\) or 4-D \(N, C, H, W\) input, "
+                          r"got shape \(4, 4\)"),
+    "Fold": (f32(1, 4, 5), r"fold: expected input \(N, C\*4, 4\) .*got shape \(1, 4, 5\)"),
+    "Upsample": (f32(1, 1, 4), r"interpolate: size must have 1 entries for 1 spatial dims, "
+                               r"got \(3, 3\)"),
+    "UpsamplingNearest2d": (f32(1, 1, 4), r"interpolate: size must have 1 entries"),
+    "UpsamplingBilinear2d": (f32(1, 1, 4, 4, 4), r"interpolate: size must have 3 entries for 3 spatial dims"),
 }
 # Softmax/LogSoftmax: a dim the input lacks (the engine's IndexError).
 WRONG_DIM = {"Softmax": "softmax", "LogSoftmax": "log_softmax"}
@@ -548,11 +580,11 @@ def test_constructors_name_the_bad_argument(call, exc, pattern):
         call()
 
 
-def test_padding_modes_other_than_zeros_are_named_as_missing():
+def test_padding_modes_other_than_zeros_pad_with_that_mode():
+    # issue 11 implemented them; tests/test_port_conv.py checks values against PyTorch
     for mode in ("reflect", "replicate", "circular"):
-        with pytest.raises(NotImplementedError, match=rf"padding_mode='{mode}' is not "
-                                                      "implemented; only 'zeros' is"):
-            nn.Conv2d(1, 1, 3, padding_mode=mode)
+        assert nn.Conv2d(1, 1, 3, padding=1, padding_mode=mode)(f32(1, 1, 4, 4)).shape == \
+            (1, 1, 4, 4)
 
 
 def test_zero_sized_layers_are_allowed_as_in_pytorch():

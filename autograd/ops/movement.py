@@ -504,15 +504,19 @@ class Pad(Function):
 
 def pad(x, pad, mode="constant", value=0.0):
     """``torch.nn.functional.pad``: ``pad`` lists (left, right) pairs starting
-    from the last dimension."""
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
+    from the last dimension; ``mode`` 'constant', 'reflect', 'replicate' or
+    'circular'; negative entries crop."""
     pad = tuple(int_arg(p, "pad", "pad") for p in pad)
     if len(pad) % 2 or len(pad) // 2 > x.ndim:
         raise ArgumentError(f"pad: expected an even number of at most {2 * x.ndim} values "
                             f"for a tensor of shape {x.shape}, got {pad}")
-    if any(p < 0 for p in pad):
-        raise ArgumentError(f"pad: negative padding {pad} is not supported")
+    if mode != "constant" or any(p < 0 for p in pad):
+        from . import padding  # the rare modes live there
+        if mode not in padding.MODES:
+            raise ValueError(f"pad: mode must be one of {padding.MODES}, got mode={mode!r}")
+        if mode != "constant":
+            return padding.pad_by_gather(x, pad, mode)
+        x, pad = padding.crop_negative(x, pad)
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])

@@ -123,7 +123,8 @@ class Conv2d(Module):
     """``Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0,
     dilation=1, groups=1, bias=True, padding_mode='zeros')``, initialized as
     PyTorch does (kaiming-uniform with a=sqrt(5); bias uniform in
-    +-1/sqrt(fan_in)).  Only zero padding is implemented."""
+    +-1/sqrt(fan_in)).  A non-zeros ``padding_mode`` pads with ``F.pad``'s
+    mode of that name first, as PyTorch does."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
@@ -161,8 +162,13 @@ class Conv2d(Module):
     def forward(self, x):
         if not isinstance(x, Tensor) or x.ndim not in (3, 4) or x.shape[-3] != self.in_channels:
             raise self._bad_input(x)
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                      self.groups)
+        if self.padding_mode == "zeros":
+            return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                          self.groups)
+        top, bottom, left, right = _padding_amounts(self.padding, self.kernel_size, self.stride,
+                                                    self.dilation, "Conv2d")
+        x = ag.pad(x, (left, right, top, bottom), mode=self.padding_mode)
+        return conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
     def _bad_input(self, x):
         where = self._describe()
@@ -191,10 +197,7 @@ class Conv2d(Module):
 
 
 def _check_padding_mode(mode, where):
-    if mode == "zeros":
-        return mode
     if mode in _PADDING_MODES:
-        raise NotImplementedError(f"{where}: padding_mode={mode!r} is not implemented; only "
-                                  "'zeros' is")
+        return mode
     raise ValueError(f"{where}: padding_mode must be one of {_PADDING_MODES}, got "
                      f"padding_mode={mode!r}")

@@ -6,6 +6,12 @@ node named as PyTorch's; padding never wins.  Average pooling is a mean
 over the axes of `autograd.ops.window.Unfold`'s windows; with
 ``count_include_pad=True`` (PyTorch's default) padded zeros count in the
 divisor.
+
+``ceil_mode=True`` rounds the output size up, as PyTorch does: one more
+window whenever a partial one still starts inside the input or its left
+padding.  The partial window reads past the right padding, so the input is
+padded further on the right (-inf for max, 0 for average, where that extra
+region never counts in the divisor).
 """
 import numpy as np
 
@@ -30,6 +36,23 @@ def _pool_args(kernel_size, stride, padding, dilation, name):
     return k, s, p, d
 
 
+def _ceil_extra(size, k, s, p, d, ceil_mode):
+    """Extra right padding one axis needs for ``ceil_mode`` (0 without it)."""
+    if not ceil_mode:
+        return 0
+    span = size + 2 * p - d * (k - 1) - 1
+    out = -(-span // s) + 1
+    if (out - 1) * s >= size + p:  # the last window would start in the right padding
+        out -= 1
+    return max(0, (out - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
+
+
+def _extras(x, k, s, p, d, ceil_mode):
+    h, w = x.shape[-2:]
+    return (_ceil_extra(h, k[0], s[0], p[0], d[0], ceil_mode),
+            _ceil_extra(w, k[1], s[1], p[1], d[1], ceil_mode))
+
+
 def _check_pool_input(x, k, p, d, name):
     """Check type, rank and kernel size."""
     if not isinstance(x, Tensor):
@@ -43,12 +66,13 @@ def _check_pool_input(x, k, p, d, name):
                                 f"{(h + 2 * p[0], w + 2 * p[1])} (input shape {x.shape})")
 
 
-def _windows(x, k, s, p, d, pad_value, name):
-    """(N, C, KH, KW, OH, OW) windows of an (N, C, H, W) or (C, H, W) input."""
+def _windows(x, k, s, p, d, extra, name):
+    """(N, C, KH, KW, OH, OW) windows of an (N, C, H, W) or (C, H, W) input
+    zero-padded by ``p`` and further by ``extra`` on the right (ceil_mode)."""
     _check_pool_input(x, k, p, d, name)
     x4 = x if x.ndim == 4 else x.unsqueeze(0)
-    if p != (0, 0):
-        x4 = ag.pad(x4, (p[1], p[1], p[0], p[0]), value=pad_value)
+    if p != (0, 0) or extra != (0, 0):
+        x4 = ag.pad(x4, (p[1], p[1] + extra[1], p[0], p[0] + extra[0]))
     return unfold(x4, k, s, d)
 
 
@@ -108,7 +132,8 @@ def _first_inside(out_size, stride, pad, dil):
     return np.where(start < 0, (dil - 1 - start) // dil, 0)  # ceil(-start / dil)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_indices=False):
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
     """Each window's maximum, chosen as PyTorch chooses it: the first maximum,
     except that NaN wins (the last NaN of a window), and a window of only
     -inf picks its first element inside the input (padding never wins).
@@ -122,14 +147,16 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
     a = a if a.ndim == 4 else a[None]
     n, c, h, w = a.shape
     low = _lowest(a.dtype)
-    if p != (0, 0):
-        a = np.pad(a, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=low)
+    eh, ew = _extras(a, k, s, p, d, ceil_mode)
+    if p != (0, 0) or eh or ew:
+        a = np.pad(a, ((0, 0), (0, 0), (p[0], p[0] + eh), (p[1], p[1] + ew)),
+                   constant_values=low)
     win = windows_of(a, k, s, d)  # (N, C, KH, KW, OH, OW) view
     arg, best = _first_max(win, k)
     if a.dtype.kind == "f" and best.size and np.isnan(best.max()):  # max: faster than isnan
         arg = _last_nan_or_first_max(win, k)
     oh, ow = best.shape[-2:]
-    if p != (0, 0) and (best == low).any():
+    if (p != (0, 0) or eh or ew) and (best == low).any():
         first = _first_inside(oh, s[0], p[0], d[0])[:, None] * k[1] \
             + _first_inside(ow, s[1], p[1], d[1])
         arg = np.where(best == low, first, arg)
@@ -144,46 +171,78 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, return_in
     return (values, ag.tensor(indices)) if return_indices else values
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, count_include_pad=True):
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """Each window's mean.  The divisor is the window's size clipped to the
+    padded input (``count_include_pad=True``), or its count of input
+    elements (False), or ``divisor_override`` -- PyTorch's three rules."""
     k, s, p, d = _pool_args(kernel_size, stride, padding, 1, "avg_pool2d")
     if isinstance(input, Tensor) and input.dtype.kind != "f":
         raise DTypeError(f"avg_pool2d: input must be floating-point, got dtype {input.dtype}; "
                          "convert with .float()")
-    cols = _windows(input, k, s, p, d, 0.0, "avg_pool2d")
-    if count_include_pad or p == (0, 0):
+    if divisor_override is not None and (not isinstance(divisor_override, int)
+                                         or isinstance(divisor_override, bool)
+                                         or divisor_override == 0):
+        raise ArgumentError(f"avg_pool2d: divisor_override must be a non-zero int, got "
+                            f"{divisor_override!r}")
+    _check_pool_input(input, k, p, d, "avg_pool2d")
+    extra = _extras(input, k, s, p, d, ceil_mode)
+    cols = _windows(input, k, s, p, d, extra, "avg_pool2d")
+    if divisor_override is not None:
+        out = cols.sum(dim=(2, 3)) / divisor_override
+    elif extra == (0, 0) and (count_include_pad or p == (0, 0)):
         out = cols.mean(dim=(2, 3))
     else:
-        ones = ag.ones(1, 1, *input.shape[-2:], dtype=input.dtype)
-        counts = _windows(ones, k, s, p, d, 0.0, "avg_pool2d")
-        out = cols.sum(dim=(2, 3)) / counts.sum(dim=(2, 3))
+        out = cols.sum(dim=(2, 3)) / _divisors(input, k, s, p, extra, count_include_pad)
     return out.squeeze(0) if input.ndim == 3 else out
 
 
+def _divisors(x, k, s, p, extra, count_include_pad):
+    """How many elements of each window count: those inside the padded
+    input (or, without count_include_pad, inside the input itself)."""
+    h, w = x.shape[-2:]
+    inside = np.ones((h + 2 * p[0], w + 2 * p[1]) if count_include_pad else (h, w), x.dtype)
+    lo = (0, 0) if count_include_pad else p
+    inside = np.pad(inside, ((lo[0], lo[0] + extra[0]), (lo[1], lo[1] + extra[1])))
+    counts = windows_of(inside[None, None], k, s, (1, 1)).sum(axis=(2, 3))[0, 0]
+    return ag.tensor(counts)
+
+
 class MaxPool2d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False):
+    """2-D max pooling (``torch.nn.MaxPool2d``, same arguments and order)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
         super().__init__()
         self.kernel_size, self.stride, self.padding, self.dilation = _pool_args(
             kernel_size, stride, padding, dilation, "MaxPool2d")
         self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
 
     def forward(self, x):
         return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.return_indices)
+                          self.ceil_mode, self.return_indices)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}")
+                f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
 class AvgPool2d(Module):
-    def __init__(self, kernel_size, stride=None, padding=0, count_include_pad=True):
+    """2-D average pooling (``torch.nn.AvgPool2d``, same arguments and order)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
         super().__init__()
         self.kernel_size, self.stride, self.padding, _ = _pool_args(
             kernel_size, stride, padding, 1, "AvgPool2d")
+        self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
 
     def forward(self, x):
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad, self.divisor_override)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
