@@ -173,7 +173,7 @@ def _class_targets(input, target, ignore_index, fn):
     """Validate class-index targets against an (N, C, *d) input.  Returns
     them as an integer array of shape (N, *d), and whether any of them may
     equal ``ignore_index`` (False lets the common case skip the mask)."""
-    arr = target.data if isinstance(target, Tensor) else np.asarray(target)
+    arr = target._data if isinstance(target, Tensor) else np.asarray(target)
     n_classes = input.shape[1]
     want = input.shape[:1] + input.shape[2:]
     if arr.dtype.kind not in "iu":
@@ -457,7 +457,7 @@ def _clamped_log(p):
     exactly that of the clamped function: 1/p above the floor, 0 below it.
     """
     floor = p.dtype.type(np.exp(_LOG_FLOOR))
-    above = p.data > floor
+    above = p._data > floor
     if above.all():
         return p.log()
     return ag.where(above, ag.where(above, p, 1.0).log(), _LOG_FLOOR)
