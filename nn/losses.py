@@ -428,6 +428,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def _difference(input, target, fn):
+    if fn == "l1_loss":
+        _refuse_bool_operand(input, target, fn)
+    input = _integer_input_promoted(input, target)
     _check_input(input, target, fn)
     input, t = _promoted(input, target, fn, integer_ok=True)
     tshape = _shape_of(t)
@@ -442,6 +445,26 @@ def _difference(input, target, fn):
                       f"{input.shape}; they will be broadcast, which is rarely intended",
                       UserWarning, stacklevel=3)
     return input - t
+
+
+def _refuse_bool_operand(input, target, fn):
+    """``l1_loss`` subtracts before promoting (PyTorch), and ``-`` is not
+    defined for bool tensors."""
+    for name, t in (("input", input), ("target", target)):
+        if isinstance(t, Tensor) and t.dtype == np.bool_:
+            raise DTypeError(f"{fn}: {name} has dtype bool, and input - target is not "
+                             "defined for bool tensors (PyTorch refuses too); convert it "
+                             "with .float()")
+
+
+def _integer_input_promoted(input, target):
+    """An integer or bool input with a float target Tensor is computed in the
+    target's dtype, as PyTorch promotes it (``mse_loss(int64, float32)`` is
+    float32).  Such an input cannot require grad, so nothing is lost."""
+    if (isinstance(input, Tensor) and input.dtype.kind in "iub"
+            and isinstance(target, Tensor) and target.dtype.kind == "f"):
+        return input.to(target.dtype)
+    return input
 
 
 _LOG_FLOOR = -100.0
