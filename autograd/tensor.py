@@ -736,18 +736,27 @@ class Tensor:
         return self._data.flags.c_contiguous
 
 
-    # ---- p-semantics (issue 11): in-place random fills, so that PyTorch's
-    # ``p.data.normal_()`` / ``w.data.uniform_(-a, a)`` run unchanged
-    def normal_(self, mean=0.0, std=1.0, *, generator=None):
-        """Fill in place with draws from N(mean, std^2) (the library
-        generator unless one is given); bumps the version like any write."""
-        rng = _factories.generator() if generator is None else generator
-        return self.copy_(np.asarray(rng.normal(mean, std, self._data.shape), self._data.dtype))
 
-    def uniform_(self, from_=0.0, to=1.0, *, generator=None):
-        """Fill in place with draws from U(from_, to)."""
-        rng = _factories.generator() if generator is None else generator
-        return self.copy_(np.asarray(rng.uniform(from_, to, self._data.shape), self._data.dtype))
+# ---- p-semantics (issue 11): in-place random fills, so that PyTorch's
+# ``p.data.normal_()`` / ``w.data.uniform_(-a, a)`` run unchanged.  Attached
+# after the class (not in its body) so they stay methods wherever a merge
+# places this block.
+def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill in place with draws from N(mean, std^2) (the library generator
+    unless one is given); bumps the version like any write."""
+    rng = _factories.generator() if generator is None else generator
+    return self.copy_(np.asarray(rng.normal(mean, std, self._data.shape), self._data.dtype))
+
+
+def _uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """Fill in place with draws from U(from_, to)."""
+    rng = _factories.generator() if generator is None else generator
+    return self.copy_(np.asarray(rng.uniform(from_, to, self._data.shape), self._data.dtype))
+
+
+Tensor.normal_ = _normal_
+Tensor.uniform_ = _uniform_
+
 
 class ViewOf:
     """How a `_View` was made and what its history currently is.
