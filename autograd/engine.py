@@ -14,6 +14,7 @@ Backward runs with grad mode = ``create_graph``: with it on, the gradients
 are themselves recorded and can be differentiated again.
 """
 import threading
+import warnings
 
 import numpy as np
 
@@ -43,8 +44,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
-    """d(outputs)/d(inputs), returned as a tuple; ``.grad`` is left alone."""
+         only_inputs=True, allow_unused=None, materialize_grads=False):
+    """d(outputs)/d(inputs), returned as a tuple; ``.grad`` is left alone.
+    PyTorch's signature: ``only_inputs`` is accepted and ignored (PyTorch
+    deprecated it: gradients only ever go to ``inputs``), and
+    ``materialize_grads=True`` gives zeros instead of None for an unused
+    input."""
+    allow_unused = _unused_arg(only_inputs, allow_unused, materialize_grads)
     outputs = _as_tuple(outputs)
     inputs = _nonempty_inputs(inputs, "grad")
     pairs = _root_pairs(outputs, grad_outputs, create_graph, "grad")
@@ -56,7 +62,30 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError(
                 f"grad: input {i} (shape {inputs[i].shape}) is not used in computing the "
                 "outputs, so it has no gradient. Pass allow_unused=True to get None for it.")
+    if materialize_grads:
+        found = [g if g is not None else _zeros_for(t, create_graph)
+                 for g, t in zip(found, inputs)]
     return tuple(found)
+
+
+def _unused_arg(only_inputs, allow_unused, materialize_grads):
+    """``allow_unused`` as PyTorch resolves it (None follows
+    ``materialize_grads``), after PyTorch's checks of the two flags."""
+    if not only_inputs:
+        warnings.warn("grad(): only_inputs is deprecated and ignored (gradients are only "
+                      "computed for inputs); to accumulate into other leaves' .grad use "
+                      "backward()", FutureWarning, stacklevel=3)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("grad(): materialize_grads=True gives zeros for unused inputs, so "
+                         "allow_unused must be True or left out, got allow_unused=False")
+    return materialize_grads if allow_unused is None else allow_unused
+
+
+def _zeros_for(t, create_graph):
+    z = _wrap(np.zeros(t.shape, dtype=t.dtype))
+    if create_graph:
+        z.requires_grad = True
+    return z
 
 
 # ----------------------------------------------------------------- setup

@@ -3,7 +3,7 @@
 An op is a subclass with two static methods:
 
 * ``forward(ctx, *args)`` computes the result on NumPy arrays (Tensor
-  arguments arrive as their ``.data``; other arguments pass through as is);
+  arguments arrive as their arrays; other arguments pass through as is);
 * ``backward(ctx, grad)`` returns one gradient per forward argument (``None``
   where there is none), written with Tensor ops.  The engine runs it with
   grad mode set to ``create_graph``, so every op is differentiable again
@@ -17,8 +17,13 @@ back to its output tensor, so graphs are freed by reference counting alone.
 
 Built-in ops declare what to save with class attributes (``_save_inputs``:
 indices of inputs, ``_save_output``) instead of calling
-``save_for_backward``; that skips a search on the hot path.  User ops call
-``ctx.save_for_backward`` with the arrays they received or returned.
+``save_for_backward``; that skips a search on the hot path.
+
+A user's op (a subclass defined outside the library's packages) gets
+PyTorch's contract instead -- ``forward`` receives Tensors, several outputs,
+``mark_non_differentiable``, ``set_materialize_grads``: see
+`autograd._user_function`, whose apply is installed on such classes when
+they are created, so the built-in ops' path above never tests for it.
 """
 import os
 import traceback
@@ -30,6 +35,10 @@ from .errors import DTypeError
 from .grad_mode import _state
 
 _new = object.__new__
+
+# A Function defined in one of these packages is a built-in op (array
+# forward, the fast apply); any other is a user's op (PyTorch's contract).
+_LIBRARY_PACKAGES = frozenset(("autograd", "nn", "optim", "chainrule"))
 
 
 class _SavedOutput:
@@ -50,7 +59,7 @@ class Function:
     # (anomaly mode, record_inputs, ``.metadata``), so the hot path never
     # writes them and readers use getattr with a default.
     __slots__ = ("_edges", "_saved", "_versions", "_shape", "_dtype", "_hooks", "_scope",
-                 "_trace", "_inputs", "_metadata", "__weakref__")
+                 "_trace", "_inputs", "_metadata", "_user", "__weakref__")
     _is_node = True  # graph edges are nodes or leaf tensors; the engine asks
 
     # Built-in ops' declarative saving (see module docstring).
@@ -68,6 +77,8 @@ class Function:
         if clash:
             raise TypeError(f"{cls.__name__}: __slots__ {sorted(clash)} would shadow the "
                             "graph node's own fields; choose other names")
+        if cls.__module__.partition(".")[0] not in _LIBRARY_PACKAGES:
+            _user_function.install(cls)
 
     # ---------------------------------------------------------------- apply
     @classmethod
@@ -177,10 +188,22 @@ class Function:
         return tuple([e is not None for e in self._edges])
 
     # ------------------------------------------------------- ctx interface
-    def save_for_backward(self, *arrays):
-        """Called in ``forward`` with the arrays backward will need (inputs or
-        the output); ``saved_tensors`` gives them back as tensors."""
-        self._saved = arrays
+    def save_for_backward(self, *tensors):
+        """Called in ``forward`` with what backward will need (inputs or
+        outputs, as Tensors or their arrays); ``saved_tensors`` gives them
+        back as tensors, after checking they were not modified since."""
+        self._saved = tensors
+
+    def mark_non_differentiable(self, *outputs):
+        """A user op's ``forward`` names outputs that get no gradient (indices,
+        masks): they do not require grad, and their gradient in backward is
+        zeros (or None, see `set_materialize_grads`)."""
+        self._user.non_diff = outputs
+
+    def set_materialize_grads(self, value):
+        """A user op with several outputs: whether an output that received no
+        gradient gets zeros in backward (the default, as in PyTorch) or None."""
+        self._user.materialize = bool(value)
 
     @property
     def saved_tensors(self):
@@ -204,8 +227,10 @@ class Function:
             if isinstance(s, _SavedOutput):
                 t = _wrap(s._data)
                 t._vc = s._vc
-                t._grad_fn = self
-                t._rg = True
+                fn = self if type(s) is _SavedOutput else s.node_for(self)
+                if fn is not None:
+                    t._grad_fn = fn
+                    t._rg = True
                 s = t
             out.append(s)
         return tuple(out)
@@ -372,3 +397,6 @@ def _check_forward(ctx, out):
 from .tensor import _COMPLEX_REFUSAL, Tensor, _wrap  # noqa: E402  (Tensor methods use Function)
 
 _VERSIONED = (Tensor, _SavedOutput)
+
+from . import _user_function  # noqa: E402  (needs Function; installed on user classes)
+from ._user_function import once_differentiable  # noqa: E402,F401  (PyTorch's location)

@@ -231,7 +231,7 @@ def _analytic(fn, inputs, diff, check):
                           allow_unused=True)
             for j, g in enumerate(grads):
                 if g is not None:
-                    jac[k][j][row] = np.asarray(g.data, dtype=np.float64).reshape(-1)
+                    jac[k][j][row] = np.asarray(g._data, dtype=np.float64).reshape(-1)
     return outputs, jac
 
 
@@ -266,7 +266,7 @@ def _private_copies(inputs, diff):
     work = list(inputs)
     arrays = []
     for i in diff:
-        copy = Tensor(np.array(inputs[i].data, copy=True))
+        copy = Tensor(np.array(inputs[i]._data, copy=True))
         copy.requires_grad = True
         work[i] = copy
         arrays.append(copy._data.reshape(-1))
@@ -287,7 +287,7 @@ def _evaluate(fn, args, reference, check):
             raise RuntimeError(f"{check}: output {k} has shape {o.shape} this time but "
                                f"{ref.shape} before; it must be deterministic")
         if _checked(ref):
-            values.append(np.array(o.data, dtype=np.float64).reshape(-1))
+            values.append(np.array(o._data, dtype=np.float64).reshape(-1))
         else:
             values.append(np.zeros(ref.numel()))
     return values
@@ -417,7 +417,7 @@ def _kink_hint(c):
     """Finite differences across a kink (relu/abs at 0) or a tie (max/min)
     average two one-sided slopes, so they disagree with any valid
     subgradient.  Returns (hint or None, whether every bad entry is one)."""
-    values = np.asarray(c.x.data, dtype=np.float64).reshape(-1)
+    values = np.asarray(c.x._data, dtype=np.float64).reshape(-1)
     radius = _KINK_STEPS * c.eps
     found = []
     for col in np.unique(c.cols):
@@ -441,7 +441,7 @@ def _kink_reason(col, values, radius, c):
     if abs(v) <= radius:
         return "near 0"
     for name, other in c.differentiated:
-        flat = np.asarray(other.data, dtype=np.float64).reshape(-1)
+        flat = np.asarray(other._data, dtype=np.float64).reshape(-1)
         close = np.nonzero(np.abs(flat - v) <= radius)[0]
         if other is c.x:
             close = close[close != col]

@@ -52,6 +52,22 @@ def _wrap(data):
     return t
 
 
+def _adopt_counter(t, vc):
+    """Make ``t`` share the version counter ``vc`` (it now shares the memory
+    that counter guards).  ``t``'s old counter is bumped (views of the old
+    memory and the nodes that saved the old value see a change), and the
+    shared one is moved past every version ``t`` ever had, so no node that
+    saved ``t`` can mistake the new value for the one it saw."""
+    old = t._vc
+    if old is vc:
+        old[0] += 1
+        return
+    old[0] += 1
+    if vc[0] < old[0]:
+        vc[0] = old[0]
+    t._vc = vc
+
+
 def _readonly(data):
     """A view of ``data`` that cannot be written: arrays handed to users
     share the tensor's storage, and a write through them would bypass the
@@ -89,17 +105,29 @@ class Tensor:
     # ------------------------------------------------------------ storage
     @property
     def data(self):
-        """The values as a read-only view of the storage: change them through
-        tensor ops (or by assigning ``.data``), which the version counter sees."""
-        return _readonly(self._data)
+        """A tensor that shares this one's memory *and version counter*
+        but has no history and does not require grad (PyTorch's ``.data``):
+        ``p.data.add_(u)``, ``p.data.normal_()``, ``p.data.numpy()`` work.
+        Unlike PyTorch, a write through it is seen by autograd: a node that
+        saved this tensor refuses to use the changed value at backward
+        (PyTorch would silently compute with it)."""
+        return self.detach()
 
     @data.setter
     def data(self, value):
-        """Replacing or updating ``.data`` (as optimizers do) is an in-place
-        change: saved copies of this tensor become invalid.  A read-only
-        array (another tensor's ``.data``, a broadcast view) is copied, so
-        this tensor can still be updated in place afterwards."""
-        value = value._data if isinstance(value, Tensor) else np.asarray(value)
+        """``t.data = other`` gives ``t`` other's values, shape and dtype
+        (PyTorch's semantics).  A Tensor's memory is shared with ``t``, and
+        so is its version counter, so a later write through either is seen
+        by the nodes that saved the other; an array is shared when writable
+        (a read-only one -- another tensor's ``.numpy()`` -- is copied, so
+        ``t`` can still be updated in place).  Either way the replacement
+        counts as an in-place change of ``t``: nodes that saved its old
+        value refuse to use it."""
+        if isinstance(value, Tensor):
+            self._data = value._data
+            _adopt_counter(self, value._vc)
+            return
+        value = np.asarray(value)
         if not value.flags.writeable:
             value = value.copy()
         self._data = value
@@ -1025,6 +1053,28 @@ def _cuda_name(device):
     return f"cuda:{device}" if isinstance(device, int) else device
 
 
+
+# ---- p-semantics (issue 11): in-place random fills, so that PyTorch's
+# ``p.data.normal_()`` / ``w.data.uniform_(-a, a)`` run unchanged.  Attached
+# after the class (not in its body) so they stay methods wherever a merge
+# places this block.
+def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill in place with draws from N(mean, std^2) (the library generator
+    unless one is given); bumps the version like any write."""
+    rng = _factories.generator() if generator is None else generator
+    return self.copy_(np.asarray(rng.normal(mean, std, self._data.shape), self._data.dtype))
+
+
+def _uniform_(self, from_=0.0, to=1.0, *, generator=None):
+    """Fill in place with draws from U(from_, to)."""
+    rng = _factories.generator() if generator is None else generator
+    return self.copy_(np.asarray(rng.uniform(from_, to, self._data.shape), self._data.dtype))
+
+
+Tensor.normal_ = _normal_
+Tensor.uniform_ = _uniform_
+
+
 class ViewOf:
     """How a `_View` was made and what its history currently is.
 
@@ -1126,6 +1176,7 @@ from . import _numpy_dispatch as _npd  # noqa: E402
 from . import _args as _a  # noqa: E402
 from . import device as _device  # noqa: E402
 from .size import _size  # noqa: E402
+from . import factories as _factories  # noqa: E402
 from ._args import dim_or_axis as _dim_arg, keep_arg as _keep_arg  # noqa: E402
 from ._args import correction_arg as _correction  # noqa: E402
 from .ops import indexing as _ix  # noqa: E402

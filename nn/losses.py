@@ -173,7 +173,7 @@ def _class_targets(input, target, ignore_index, fn):
     """Validate class-index targets against an (N, C, *d) input.  Returns
     them as an integer array of shape (N, *d), and whether any of them may
     equal ``ignore_index`` (False lets the common case skip the mask)."""
-    arr = target.data if isinstance(target, Tensor) else np.asarray(target)
+    arr = target._data if isinstance(target, Tensor) else np.asarray(target)
     n_classes = input.shape[1]
     want = input.shape[:1] + input.shape[2:]
     if arr.dtype.kind not in "iu":
@@ -428,6 +428,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def _difference(input, target, fn):
+    if fn == "l1_loss":
+        _refuse_bool_operand(input, target, fn)
+    input = _integer_input_promoted(input, target)
     _check_input(input, target, fn)
     input, t = _promoted(input, target, fn, integer_ok=True)
     tshape = _shape_of(t)
@@ -444,6 +447,26 @@ def _difference(input, target, fn):
     return input - t
 
 
+def _refuse_bool_operand(input, target, fn):
+    """``l1_loss`` subtracts before promoting (PyTorch), and ``-`` is not
+    defined for bool tensors."""
+    for name, t in (("input", input), ("target", target)):
+        if isinstance(t, Tensor) and t.dtype == np.bool_:
+            raise DTypeError(f"{fn}: {name} has dtype bool, and input - target is not "
+                             "defined for bool tensors (PyTorch refuses too); convert it "
+                             "with .float()")
+
+
+def _integer_input_promoted(input, target):
+    """An integer or bool input with a float target Tensor is computed in the
+    target's dtype, as PyTorch promotes it (``mse_loss(int64, float32)`` is
+    float32).  Such an input cannot require grad, so nothing is lost."""
+    if (isinstance(input, Tensor) and input.dtype.kind in "iub"
+            and isinstance(target, Tensor) and target.dtype.kind == "f"):
+        return input.to(target.dtype)
+    return input
+
+
 _LOG_FLOOR = -100.0
 
 
@@ -457,7 +480,7 @@ def _clamped_log(p):
     exactly that of the clamped function: 1/p above the floor, 0 below it.
     """
     floor = p.dtype.type(np.exp(_LOG_FLOOR))
-    above = p.data > floor
+    above = p._data > floor
     if above.all():
         return p.log()
     return ag.where(above, ag.where(above, p, 1.0).log(), _LOG_FLOOR)

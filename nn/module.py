@@ -447,7 +447,7 @@ class Module:
                         continue
                     done.add(id(t))
                     if t.dtype != dt:
-                        t.data = t.data.astype(dt)
+                        t.data = t._data.astype(dt)
                         if t.grad is not None:
                             t.grad = t.grad.detach().to(dt)
         return self

@@ -51,7 +51,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return tensor(0.0)
-    arrays = [g.data for g in grads]
+    arrays = [g._data for g in grads]
     dtype = np.result_type(*arrays)
     if math.isinf(p_norm):
         # np.max, not Python's max: max(1.0, nan) is 1.0, which would hide a NaN gradient
@@ -81,7 +81,7 @@ def clip_grad_value_(parameters, clip_value):
     with no_grad():
         for p in _as_list(parameters):
             if p.grad is not None:
-                p.grad.copy_(np.clip(p.grad.data, -v, v))
+                p.grad.copy_(np.clip(p.grad._data, -v, v))
 
 
 def parameters_to_vector(parameters):
@@ -101,7 +101,7 @@ def vector_to_parameters(vec, parameters):
     inverse of `parameters_to_vector`).  The parameter objects stay the
     same, so optimizers holding them see the new values."""
     params = _as_list(parameters)
-    arr = vec.data if isinstance(vec, Tensor) else np.asarray(vec)
+    arr = vec._data if isinstance(vec, Tensor) else np.asarray(vec)
     if arr.ndim != 1:
         raise ValueError(f"vector_to_parameters: expected a 1-D vector, got shape {arr.shape}")
     needed = sum(p.numel() for p in params)

@@ -25,29 +25,29 @@ def kinkless(*shape, seed=0):
 def test_activation_values_by_hand():
     x = ag.tensor(np.array([-2.0, -0.5, 0.0, 1.5]))
     e = np.exp
-    assert A.relu(x).data == pytest.approx([0, 0, 0, 1.5])
-    assert A.leaky_relu(x, 0.1).data == pytest.approx([-0.2, -0.05, 0, 1.5])
-    assert A.elu(x, 2.0).data == pytest.approx([2 * (e(-2) - 1), 2 * (e(-0.5) - 1), 0, 1.5])
-    assert A.sigmoid(x).data == pytest.approx(1 / (1 + e(-x.data)))
-    assert A.tanh(x).data == pytest.approx(np.tanh(x.data))
-    assert A.softplus(x).data == pytest.approx(np.log1p(e(x.data)))
+    assert A.relu(x).detach().numpy() == pytest.approx([0, 0, 0, 1.5])
+    assert A.leaky_relu(x, 0.1).detach().numpy() == pytest.approx([-0.2, -0.05, 0, 1.5])
+    assert A.elu(x, 2.0).detach().numpy() == pytest.approx([2 * (e(-2) - 1), 2 * (e(-0.5) - 1), 0, 1.5])
+    assert A.sigmoid(x).detach().numpy() == pytest.approx(1 / (1 + e(-x.detach().numpy())))
+    assert A.tanh(x).numpy() == pytest.approx(np.tanh(x.numpy()))
+    assert A.softplus(x).numpy() == pytest.approx(np.log1p(e(x.numpy())))
     # linear above the threshold (beta * x > threshold)
     assert A.softplus(ag.tensor(np.array([30.0])), beta=1, threshold=20).item() == 30.0
-    assert A.softplus(x, beta=2.0).data == pytest.approx(np.log1p(e(2 * x.data)) / 2)
-    phi = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x.data])
-    assert A.gelu(x).data == pytest.approx(x.data * phi)
-    tanh_phi = 0.5 * (1 + np.tanh(math.sqrt(2 / math.pi) * (x.data + 0.044715 * x.data ** 3)))
-    assert A.gelu(x, approximate="tanh").data == pytest.approx(x.data * tanh_phi)
-    assert A.gelu(x, approximate="tanh").data == pytest.approx(x.data * phi, abs=5e-3)
+    assert A.softplus(x, beta=2.0).detach().numpy() == pytest.approx(np.log1p(e(2 * x.detach().numpy())) / 2)
+    phi = np.array([0.5 * (1 + math.erf(v / math.sqrt(2))) for v in x.detach().numpy()])
+    assert A.gelu(x).detach().numpy() == pytest.approx(x.detach().numpy() * phi)
+    tanh_phi = 0.5 * (1 + np.tanh(math.sqrt(2 / math.pi) * (x.detach().numpy() + 0.044715 * x.detach().numpy() ** 3)))
+    assert A.gelu(x, approximate="tanh").detach().numpy() == pytest.approx(x.detach().numpy() * tanh_phi)
+    assert A.gelu(x, approximate="tanh").detach().numpy() == pytest.approx(x.detach().numpy() * phi, abs=5e-3)
 
 
 def test_softmax_and_log_softmax():
     x = ag.tensor(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
     sm = A.softmax(x, dim=1)
-    want = np.exp(x.data) / np.exp(x.data).sum(1, keepdims=True)
-    assert sm.data == pytest.approx(want)
-    assert A.log_softmax(x, 1).data == pytest.approx(np.log(want))
-    assert A.softmax(x, 0).data.sum(0) == pytest.approx([1, 1, 1])
+    want = np.exp(x.detach().numpy()) / np.exp(x.detach().numpy()).sum(1, keepdims=True)
+    assert sm.detach().numpy() == pytest.approx(want)
+    assert A.log_softmax(x, 1).detach().numpy() == pytest.approx(np.log(want))
+    assert A.softmax(x, 0).detach().numpy().sum(0) == pytest.approx([1, 1, 1])
     assert A.softmax(x, dim=1, dtype=np.float32).dtype == np.float32
 
 
@@ -55,7 +55,7 @@ def test_softmax_without_dim_warns_and_uses_pytorch_rule():
     x = ag.tensor(np.array([[1.0, 2.0], [3.0, 5.0]]))
     with pytest.warns(UserWarning, match=r"dim=1 was used for a 2-d input"):
         out = A.softmax(x)
-    assert out.data.sum(1) == pytest.approx([1, 1])
+    assert out.detach().numpy().sum(1) == pytest.approx([1, 1])
     with pytest.warns(UserWarning, match=r"dim=0 was used for a 1-d input"):
         A.log_softmax(ag.tensor(np.array([1.0, 2.0])))
 
@@ -97,10 +97,10 @@ def test_gradgradcheck_smooth_activations(name):
 def test_activation_gradients_by_hand():
     x = ag.tensor(np.array([-1.0, 2.0]), requires_grad=True)
     A.leaky_relu(x, 0.1).sum().backward()
-    assert x.grad.data == pytest.approx([0.1, 1.0])
+    assert x.grad.detach().numpy() == pytest.approx([0.1, 1.0])
     x.grad = None
     A.relu(x).sum().backward()
-    assert x.grad.data == pytest.approx([0.0, 1.0])
+    assert x.grad.detach().numpy() == pytest.approx([0.0, 1.0])
 
 
 def test_float32_preserved():
@@ -118,7 +118,7 @@ def test_inplace_relu_overwrites_and_returns_the_input():
     x = ag.tensor(np.array([-1.0, 2.0, -3.0]))
     out = A.relu(x, inplace=True)
     assert out is x
-    assert x.data == pytest.approx([0, 2, 0])
+    assert x.detach().numpy() == pytest.approx([0, 2, 0])
 
 
 def test_inplace_inside_a_graph_gives_correct_gradients():
@@ -127,7 +127,7 @@ def test_inplace_inside_a_graph_gives_correct_gradients():
     out = ReLU(inplace=True)(h)
     assert out is h
     (out * out).sum().backward()
-    assert w.grad.data == pytest.approx([18.0, 0.0, 36.0])
+    assert w.grad.detach().numpy() == pytest.approx([18.0, 0.0, 36.0])
 
 
 @pytest.mark.parametrize("module", [ReLU(inplace=True), LeakyReLU(0.1, inplace=True),
@@ -140,13 +140,13 @@ def test_inplace_modules_backward_like_out_of_place(module):
     out = module(h)
     assert out is h
     (out * out).sum().backward()
-    got = w.grad.data
+    got = w.grad.detach().numpy()
     w.grad = None
     module.inplace = False
     ref = module(w * 3.0)
     (ref * ref).sum().backward()
-    np.testing.assert_allclose(got, w.grad.data)
-    np.testing.assert_allclose(out.data, ref.data)
+    np.testing.assert_allclose(got, w.grad.detach().numpy())
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy())
 
 
 def test_inplace_on_a_leaf_requiring_grad_is_refused():
@@ -181,7 +181,7 @@ def test_modules_match_functions_and_repr():
         (Identity(54, unused=True), x, "Identity()"),
     ]
     for module, want, text in pairs:
-        np.testing.assert_array_equal(module(x).data, want.data)
+        np.testing.assert_array_equal(module(x).detach().numpy(), want.detach().numpy())
         assert repr(module) == text
         assert list(module.parameters()) == []
 
@@ -198,9 +198,9 @@ def test_flatten():
     assert Flatten(start_dim=2)(x).shape == (2, 3, 20)
     assert repr(Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
     out = Flatten()(x)
-    np.testing.assert_array_equal(out.data, x.data.reshape(2, 60))
+    np.testing.assert_array_equal(out.detach().numpy(), x.detach().numpy().reshape(2, 60))
     (out * ag.tensor(np.arange(120.0).reshape(2, 60))).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.arange(120.0).reshape(2, 3, 4, 5))
+    np.testing.assert_array_equal(x.grad.detach().numpy(), np.arange(120.0).reshape(2, 3, 4, 5))
 
 
 def test_gelu_bad_approximate():
@@ -219,9 +219,9 @@ def test_maxout_shapes_and_values():
     x = ag.randn(5, 4)
     out = m(x)
     assert out.shape == (5, 3)
-    z = x.data @ m.weight.data.T + m.bias.data
+    z = x.numpy() @ m.weight.detach().numpy().T + m.bias.detach().numpy()
     want = z.reshape(5, 3, 2).max(-1)
-    np.testing.assert_allclose(out.data, want, rtol=1e-6)
+    np.testing.assert_allclose(out.detach().numpy(), want, rtol=1e-6)
     # extra leading dims, like Linear
     assert m(ag.randn(2, 7, 4)).shape == (2, 7, 3)
     assert Maxout(4, 3, 2, bias=False)(x).shape == (5, 3)
@@ -235,18 +235,18 @@ def test_maxout_two_pieces_can_be_relu_and_abs():
         m.weight.copy_(np.array([[1.0], [0.0], [1.0], [-1.0]]))
         m.bias.zero_()
     x = ag.tensor(np.array([[-2.0], [3.0]]))
-    np.testing.assert_array_equal(m(x).data, [[0.0, 2.0], [3.0, 3.0]])
+    np.testing.assert_array_equal(m(x).detach().numpy(), [[0.0, 2.0], [3.0, 3.0]])
 
 
 def test_maxout_init_matches_linear_default():
     ag.manual_seed(1)
     m = Maxout(100, 20, pieces=3)
     bound = 1 / math.sqrt(100)
-    assert np.abs(m.weight.data).max() <= bound
-    assert np.abs(m.weight.data).max() > 0.9 * bound      # spread over the range
-    assert np.abs(m.bias.data).max() <= bound
+    assert np.abs(m.weight.detach().numpy()).max() <= bound
+    assert np.abs(m.weight.detach().numpy()).max() > 0.9 * bound      # spread over the range
+    assert np.abs(m.bias.detach().numpy()).max() <= bound
     assert m.weight.dtype == np.float32
-    assert abs(m.weight.data.std() - bound / math.sqrt(3)) < 0.1 * bound
+    assert abs(m.weight.detach().numpy().std() - bound / math.sqrt(3)) < 0.1 * bound
 
 
 def test_maxout_gradcheck_and_gradgradcheck():
@@ -254,7 +254,7 @@ def test_maxout_gradcheck_and_gradgradcheck():
     m = Maxout(3, 2, pieces=3).double()
     x = ag.tensor(np.random.default_rng(0).standard_normal((4, 3)), requires_grad=True)
     fn = lambda x, w, b: A.maxout(x, w, b, 3)  # noqa: E731
-    np.testing.assert_array_equal(fn(x, m.weight, m.bias).data, m(x).data)
+    np.testing.assert_array_equal(fn(x, m.weight, m.bias).detach().numpy(), m(x).detach().numpy())
     check_grad(fn, x, m.weight, m.bias)
     check_gradgrad(fn, x, m.weight, m.bias)
 
@@ -267,12 +267,12 @@ def test_maxout_gradient_goes_to_the_winning_piece_and_ties_split():
     x = ag.tensor(np.array([[-1.0], [3.0]]))
     m(x).sum().backward()
     # pieces give (4, -2, -2) for x = -1 and (8, 6, 6) for x = 3: piece 0 wins both
-    np.testing.assert_array_equal(m.bias.grad.data, [2.0, 0.0, 0.0])
+    np.testing.assert_array_equal(m.bias.grad.detach().numpy(), [2.0, 0.0, 0.0])
     m.zero_grad()
     x = ag.tensor(np.array([[10.0]]))                      # 15 < 20 == 20: a tie
     m(x).sum().backward()
-    np.testing.assert_array_equal(m.bias.grad.data, [0.0, 0.5, 0.5])
-    np.testing.assert_array_equal(m.weight.grad.data, [[0.0], [5.0], [5.0]])
+    np.testing.assert_array_equal(m.bias.grad.detach().numpy(), [0.0, 0.5, 0.5])
+    np.testing.assert_array_equal(m.weight.grad.detach().numpy(), [[0.0], [5.0], [5.0]])
 
 
 def test_maxout_errors():
@@ -290,11 +290,11 @@ def test_dropout_statistics(p):
     ag.manual_seed(0)
     x = ag.ones(1000, 1000)
     out = dropout(x, p)
-    zero = (out.data == 0).mean()
+    zero = (out.detach().numpy() == 0).mean()
     assert abs(zero - p) < 0.005
-    kept = out.data[out.data != 0]
+    kept = out.detach().numpy()[out.detach().numpy() != 0]
     np.testing.assert_allclose(kept, 1 / (1 - p), rtol=1e-6)
-    assert abs(out.data.mean() - 1.0) < 0.01            # expectation preserved
+    assert abs(out.detach().numpy().mean() - 1.0) < 0.01            # expectation preserved
     assert out.dtype == np.float32
 
 
@@ -308,9 +308,9 @@ def test_dropout_gradient_is_mask_times_scale():
     out = dropout(x, 0.3)
     g = np.random.default_rng(0).standard_normal((50, 40))
     out.backward(ag.tensor(g))
-    mask = out.data                                       # x is ones: out is the mask
+    mask = out.detach().numpy()                           # x is ones: out is the mask
     assert set(np.unique(mask)) == {0.0, 1 / 0.7}
-    np.testing.assert_allclose(x.grad.data, g * mask)
+    np.testing.assert_allclose(x.grad.detach().numpy(), g * mask)
 
 
 def test_dropout_gradcheck_with_a_fixed_mask():
@@ -325,10 +325,10 @@ def test_dropout_gradcheck_with_a_fixed_mask():
 def test_dropout_reproducible_with_manual_seed():
     x = ag.ones(200)
     ag.manual_seed(42)
-    a = dropout(x, 0.5).data
-    b = dropout(x, 0.5).data
+    a = dropout(x, 0.5).detach().numpy()
+    b = dropout(x, 0.5).detach().numpy()
     ag.manual_seed(42)
-    c = dropout(x, 0.5).data
+    c = dropout(x, 0.5).detach().numpy()
     np.testing.assert_array_equal(a, c)
     assert not np.array_equal(a, b)                       # the stream moves on
 
@@ -336,9 +336,9 @@ def test_dropout_reproducible_with_manual_seed():
 def test_dropout_edge_probabilities():
     x = ag.tensor(np.arange(1.0, 7.0), requires_grad=True)
     out = dropout(x, 1.0)
-    assert (out.data == 0).all()
+    assert (out.detach().numpy() == 0).all()
     out.sum().backward()
-    assert (x.grad.data == 0).all()
+    assert (x.grad.detach().numpy() == 0).all()
     assert dropout(x, 0.0) is x
     assert dropout(x, 0.9, training=False) is x
 
@@ -364,11 +364,11 @@ def test_dropout_module_train_and_eval():
     ag.manual_seed(0)
     d = Dropout(0.5)
     x = ag.ones(100, 100)
-    assert (d(x).data == 0).any()
+    assert (d(x).detach().numpy() == 0).any()
     d.eval()
     assert d(x) is x
     d.train()
-    assert (d(x).data == 0).any()
+    assert (d(x).detach().numpy() == 0).any()
     assert repr(d) == "Dropout(p=0.5, inplace=False)"
 
 
@@ -377,19 +377,19 @@ def test_dropout_inplace():
     x = ag.ones(20, 20)
     out = dropout(x, 0.5, inplace=True)
     assert out is x
-    assert (x.data == 0).any() and (x.data == 2.0).any()
+    assert (x.detach().numpy() == 0).any() and (x.detach().numpy() == 2.0).any()
     w = ag.tensor(np.ones((20, 20)), requires_grad=True)
     h = w * 1.0
     out = Dropout(0.5, inplace=True)(h)
     assert out is h
     out.sum().backward()
-    np.testing.assert_array_equal(w.grad.data, out.data)
+    np.testing.assert_array_equal(w.grad.detach().numpy(), out.detach().numpy())
 
 
 def test_dropout2d_zeroes_whole_channels():
     ag.manual_seed(0)
     x = ag.ones(256, 64, 3, 3)  # 16,384 channels: 0.03 is 9 standard errors of frac
-    out = dropout2d(x, 0.25).data
+    out = dropout2d(x, 0.25).numpy()
     per_channel = out.reshape(256, 64, 9)
     # each channel is either all zero or all scaled
     assert ((per_channel == 0).all(-1) | (per_channel == 1 / 0.75).all(-1)).all()
@@ -404,8 +404,8 @@ def test_dropout2d_unbatched_gradient_and_errors():
     out = Dropout2d(0.5)(x)
     assert out.shape == (16, 2, 2)
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, out.data)     # gradient = mask * scale
-    assert (out.data.reshape(16, 4).std(-1) == 0).all()     # channel-constant
+    np.testing.assert_array_equal(x.grad.detach().numpy(), out.detach().numpy())     # gradient = mask * scale
+    assert (out.detach().numpy().reshape(16, 4).std(-1) == 0).all()     # channel-constant
     with pytest.raises(ValueError, match=r"expected input \(N, C, H, W\) or \(C, H, W\), got "
                                          r"shape \(4, 5\)"):
         dropout2d(ag.ones(4, 5))
@@ -432,10 +432,10 @@ def test_against_pytorch_activations():
         xa = ag.tensor(x, requires_grad=True)
         xt = torch.tensor(x, requires_grad=True)
         a, b = ours(xa), theirs(xt)
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-12)
         (a * ag.tensor(weights)).sum().backward()
         (b * torch.tensor(weights)).sum().backward()
-        np.testing.assert_allclose(xa.grad.data, xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(xa.grad.detach().numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
 
 
 def test_gelu_of_a_zero_dim_tensor():

@@ -11,8 +11,8 @@ import autograd
 
 def _snapshot(t):
     """Everything a failed op must leave alone."""
-    return (t.data.copy(), t.data.dtype, t.shape, t._vc[0], t.grad_fn, t.requires_grad,
-            None if t.grad is None else t.grad.data.copy())
+    return (t.detach().numpy().copy(), t.detach().numpy().dtype, t.shape, t._vc[0], t.grad_fn, t.requires_grad,
+            None if t.grad is None else t.grad.detach().numpy().copy())
 
 
 def assert_unchanged(t, snap):

@@ -91,10 +91,10 @@ def test_schedules_set_initial_lr_and_drive_the_optimizer():
     sched = lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
     assert opt.param_groups[0]["initial_lr"] == 1.0
     for expected_lr in (1.0, 0.5, 0.25):
-        before = p.data[0]
+        before = p.detach().numpy()[0]
         p.grad = autograd.tensor(np.ones(1))
         opt.step()
-        assert before - p.data[0] == expected_lr
+        assert before - p.detach().numpy()[0] == expected_lr
         sched.step()
     lrs = sched.get_last_lr()
     lrs[0] = 99.0  # a copy: changing it changes nothing

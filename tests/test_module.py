@@ -57,7 +57,7 @@ NET_PARAM_NAMES = ["scale", "features.0.weight", "features.0.bias", "features.2.
 
 
 def values(model):
-    return {k: v.data.copy() for k, v in model.state_dict().items()}
+    return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
 
 
 # ------------------------------------------------------------- Parameter
@@ -376,7 +376,7 @@ def test_load_state_dict_reports_every_problem_and_changes_nothing():
     net = Net()
     before = values(net)
     sd = net.state_dict()
-    bad = OrderedDict((k, v.data.copy() + 1) for k, v in sd.items())
+    bad = OrderedDict((k, v.detach().numpy().copy() + 1) for k, v in sd.items())
     del bad["heads.0.bias"]
     del bad["scale"]
     bad["heads.2.weight"] = np.zeros((2, 2))

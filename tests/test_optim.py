@@ -74,12 +74,12 @@ def test_sgd_nesterov_two_steps_by_hand():
     opt.step()
     b = 1.0
     expected = -0.1 * (1.0 + 0.9 * b)
-    assert p.data[0] == pytest.approx(expected, abs=1e-15)
+    assert p.detach().numpy()[0] == pytest.approx(expected, abs=1e-15)
     set_grad(p, [-1.0])
     opt.step()
     b = 0.9 * b - 1.0
     expected -= 0.1 * (-1.0 + 0.9 * b)
-    assert p.data[0] == pytest.approx(expected, abs=1e-15)
+    assert p.detach().numpy()[0] == pytest.approx(expected, abs=1e-15)
 
 
 def test_maximize_climbs():
@@ -163,13 +163,13 @@ def test_adam_l2_versus_adamw_decoupled_decay():
     set_grad(p, g)
     opt.step()
     g_l2 = 0.5 + 0.1 * 2.0  # decay folded into the gradient, then normalized away
-    assert p.data[0] == pytest.approx(2.0 - 0.1 * g_l2 / (g_l2 + 1e-8), rel=1e-14)
+    assert p.detach().numpy()[0] == pytest.approx(2.0 - 0.1 * g_l2 / (g_l2 + 1e-8), rel=1e-14)
 
     q = leaf([2.0])
     opt = optim.AdamW([q], lr=0.1, weight_decay=0.1)
     set_grad(q, g)
     opt.step()
-    assert q.data[0] == pytest.approx(2.0 * (1 - 0.1 * 0.1) - 0.1 * 0.5 / (0.5 + 1e-8), rel=1e-14)
+    assert q.detach().numpy()[0] == pytest.approx(2.0 * (1 - 0.1 * 0.1) - 0.1 * 0.5 / (0.5 + 1e-8), rel=1e-14)
     assert optim.AdamW([leaf([0.0])]).defaults["weight_decay"] == 1e-2
 
 
@@ -178,8 +178,8 @@ def test_amsgrad_keeps_the_largest_second_moment():
     opt = optim.Adam([p], lr=0.1, amsgrad=True)
     set_grad(p, [10.0])
     opt.step()
-    v1 = opt.state[p]["exp_avg_sq"].data.copy()
-    x1 = p.data.copy()
+    v1 = opt.state[p]["exp_avg_sq"].detach().numpy().copy()
+    x1 = p.detach().numpy().copy()
     set_grad(p, [0.01])
     opt.step()
     v2 = opt.state[p]["exp_avg_sq"].data
@@ -187,7 +187,7 @@ def test_amsgrad_keeps_the_largest_second_moment():
     np.testing.assert_array_equal(opt.state[p]["max_exp_avg_sq"].data, v1)
     m = 0.1 * (0.9 * 10.0 + 0.01)
     denom = math.sqrt(v1[0]) / math.sqrt(1 - 0.999 ** 2) + 1e-8
-    assert p.data[0] == pytest.approx(x1[0] - 0.1 / (1 - 0.81) * m / denom, rel=1e-14)
+    assert p.detach().numpy()[0] == pytest.approx(x1[0] - 0.1 / (1 - 0.81) * m / denom, rel=1e-14)
 
 
 # ---------------------------------------------------------------- convergence
@@ -251,7 +251,7 @@ def test_quadratic_trajectory_matches_torch(cls, kwargs, steps):
     a, b, _ = _quadratic()
     x = leaf(np.zeros(4))
     tx = torch.zeros(4, dtype=torch.float64, requires_grad=True)
-    ta, tb = torch.from_numpy(a.data), torch.from_numpy(b.data)
+    ta, tb = torch.from_numpy(a.detach().numpy()), torch.from_numpy(b.detach().numpy())
     ours, theirs = cls([x], **kwargs), getattr(torch.optim, cls.__name__)([tx], **kwargs)
     for step in range(steps):
         ours.zero_grad()
@@ -346,7 +346,7 @@ def test_add_param_group_for_fine_tuning():
     set_grad(a, [1.0])
     set_grad(b, [1.0])
     opt.step()
-    assert b.data[0] == pytest.approx(2.0 - 0.5, rel=1e-7)  # first Adam step for b
+    assert b.detach().numpy()[0] == pytest.approx(2.0 - 0.5, rel=1e-7)  # first Adam step for b
     assert opt.state[a]["step"] == 2 and opt.state[b]["step"] == 1
 
 
@@ -366,7 +366,7 @@ def test_parameters_without_grad_are_skipped():
         opt = cls([a, b], lr=0.1)
         set_grad(a, [1.0])
         b.grad = None
-        before = b.data.copy()
+        before = b.detach().numpy().copy()
         version = b._vc[0]
         opt.step()
         np.testing.assert_array_equal(b.data, before)
@@ -411,7 +411,7 @@ def test_step_runs_without_recording_and_closure_with_grad():
         loss = opt.step(closure)
     assert seen["enabled"] is True
     assert loss.item() == 9.0
-    assert p.data[0] == pytest.approx(3.0 - 0.1 * 6.0)
+    assert p.detach().numpy()[0] == pytest.approx(3.0 - 0.1 * 6.0)
     assert p.grad_fn is None and p.is_leaf
     assert opt.step() is None
 
@@ -471,7 +471,7 @@ def test_blocked_update_equals_whole_array_update(monkeypatch):
             for g in grads:
                 set_grad(p, g)
                 opt.step()
-            results.append(p.data.copy())
+            results.append(p.detach().numpy().copy())
         return results
 
     whole = run(1 << 30)
@@ -483,7 +483,7 @@ def test_blocked_update_equals_whole_array_update(monkeypatch):
 def test_non_contiguous_parameter_is_updated_in_place():
     base = np.arange(12, dtype=np.float64).reshape(3, 4)
     p = autograd.Tensor(base.T, requires_grad=True)  # a Fortran-ordered view
-    assert not p.data.flags.c_contiguous
+    assert not p.detach().numpy().flags.c_contiguous
     opt = optim.Adam([p], lr=0.5)
     set_grad(p, np.ones((4, 3)))
     opt.step()
@@ -504,7 +504,7 @@ def test_complex_parameter_updates_real_and_imaginary_parts_independently():
         set_grad(r, np.array(g).view(np.float64))
         oz.step()
         orr.step()
-    np.testing.assert_array_equal(z.data.view(np.float64), r.data)
+    np.testing.assert_array_equal(z.detach().numpy().view(np.float64), r.detach().numpy())
 
 
 def test_tensor_not_requiring_grad_is_allowed():

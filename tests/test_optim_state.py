@@ -59,7 +59,7 @@ def test_resume_is_bit_for_bit(cls, kwargs, transport):
     opt = cls(grouped(params), **kwargs)
     run(opt, params, 0, 5)
     saved_state = opt.state_dict()
-    saved_params = [p.data.copy() for p in params]
+    saved_params = [p.detach().numpy().copy() for p in params]
     run(opt, params, 5, 12)  # the uninterrupted run
     if transport == "deepcopy":
         saved_state = copy.deepcopy(saved_state)

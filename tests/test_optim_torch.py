@@ -45,10 +45,10 @@ def _run_ours(cls, kwargs, steps=20, dtype=np.float64, groups=None):
     opt = cls(_grouped(params, groups), **kwargs)
     history = []
     for _ in range(steps):
-        for p, g in zip(params, _grad_fn([p.data for p in params], _sign(kwargs))):
+        for p, g in zip(params, _grad_fn([p.detach().numpy() for p in params], _sign(kwargs))):
             p.grad = autograd.tensor(g.astype(dtype))
         opt.step()
-        history.append([p.data.copy() for p in params])
+        history.append([p.detach().numpy().copy() for p in params])
     return history
 
 
@@ -148,12 +148,12 @@ def test_large_parameter_walked_in_blocks_matches_torch():
     a = optim.Adam([ours], lr=0.01, amsgrad=True, weight_decay=0.01)
     b = torch.optim.Adam([theirs], lr=0.01, amsgrad=True, weight_decay=0.01)
     for _ in range(5):
-        g = np.sin(ours.data * 3.0) + 0.1
+        g = np.sin(ours.detach().numpy() * 3.0) + 0.1
         ours.grad = autograd.tensor(g)
         theirs.grad = torch.from_numpy(np.sin(theirs.detach().numpy() * 3.0) + 0.1)
         a.step()
         b.step()
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-13)
 
 
 # ---------------------------------------------------------------- schedules

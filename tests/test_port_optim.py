@@ -28,7 +28,7 @@ def two_steps(cls, **kwargs):
     for g in (G1, G2):
         w.grad = autograd.tensor(g.copy())
         opt.step()
-        out.append(w.data.copy())
+        out.append(w.detach().numpy().copy())
     return out
 
 
@@ -105,7 +105,7 @@ def one_step(cls, w0, g, **kwargs):
     w = autograd.tensor(w0.copy(), requires_grad=True)
     w.grad = autograd.tensor(g.copy())
     cls([w], **kwargs).step()
-    return w.data
+    return w.detach().numpy()
 
 
 @pytest.mark.parametrize("cls", [optim.NAdam, optim.RAdam])
@@ -143,7 +143,7 @@ def test_radam_is_momentum_sgd_then_rectified_adam():
             rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
                              / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
             expected = expected - lr * np.sign(G1) * rect
-        np.testing.assert_allclose(w.data, expected, rtol=1e-13, err_msg=f"step {t}")
+        np.testing.assert_allclose(w.detach().numpy(), expected, rtol=1e-13, err_msg=f"step {t}")
 
 
 @pytest.mark.parametrize("cls", [optim.Adadelta, optim.Adagrad, optim.Adamax, optim.NAdam,
@@ -183,7 +183,7 @@ def test_parameters_without_gradient_are_skipped():
     opt = optim.NAdam([a, b])
     a.grad = autograd.tensor(G1.copy())
     opt.step()
-    np.testing.assert_array_equal(b.data, W0)
+    np.testing.assert_array_equal(b.detach().numpy(), W0)
     assert b not in opt.state
 
 
@@ -210,7 +210,7 @@ def make_params(values=None):
 def run(opt, params, first, last):
     for step in range(first, last):
         for k, p in enumerate(params):
-            p.grad = autograd.tensor(np.sin(p.data * (k + 1)) + 0.1 * step)
+            p.grad = autograd.tensor(np.sin(p.detach().numpy() * (k + 1)) + 0.1 * step)
         opt.step()
 
 
@@ -221,7 +221,7 @@ def test_resume_is_bit_for_bit(cls, kwargs, transport):
     opt = cls([{"params": params[:2]}, {"params": params[2:], "lr": 0.003}], **kwargs)
     run(opt, params, 0, 7)  # past RAdam's five unrectified steps
     saved = opt.state_dict()
-    saved_params = [p.data.copy() for p in params]
+    saved_params = [p.detach().numpy().copy() for p in params]
     run(opt, params, 7, 14)
     if transport == "deepcopy":
         saved = copy.deepcopy(saved)
@@ -233,7 +233,7 @@ def test_resume_is_bit_for_bit(cls, kwargs, transport):
     assert opt2.param_groups[1]["lr"] == 0.003
     run(opt2, resumed, 7, 14)
     for a, b in zip(params, resumed):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
 def test_load_state_of_another_optimizer_is_refused():
@@ -303,7 +303,7 @@ def test_option_made_invalid_after_construction_refuses_the_step():
     opt.param_groups[0]["betas"] = (0.9, 1.5)
     with pytest.raises(ValueError, match=r"betas\[1\]=1.5"):
         opt.step()
-    np.testing.assert_array_equal(w.data, [1.0, 1.0])
+    np.testing.assert_array_equal(w.detach().numpy(), [1.0, 1.0])
     assert not opt.state
 
 
@@ -330,12 +330,12 @@ def test_lbfgs_first_iteration_is_a_scaled_gradient_step_and_second_uses_the_pai
     w = autograd.tensor(np.array([1.0, 1.0]), requires_grad=True)
     opt = optim.LBFGS([w], lr=0.5, max_iter=1)
     closure = quadratic_closure(w, opt)
-    x0 = w.data.copy()
+    x0 = w.detach().numpy().copy()
     g0 = A @ x0 - B
     loss = opt.step(closure)
     assert float(loss) == pytest.approx(0.5 * x0 @ A @ x0 - B @ x0, rel=1e-15)
     x1 = x0 - min(1.0, 1.0 / np.abs(g0).sum()) * 0.5 * g0
-    close(w.data, x1)
+    close(w.detach().numpy(), x1)
     opt.step(closure)  # the second iteration: two-loop recursion over one (s, y) pair
     g1 = A @ x1 - B
     s, y = x1 - x0, g1 - g0
@@ -345,7 +345,7 @@ def test_lbfgs_first_iteration_is_a_scaled_gradient_step_and_second_uses_the_pai
     q = q - a * y
     r = h * q
     r = r + s * (a - rho * (y @ r))
-    close(w.data, x1 + 0.5 * r)
+    close(w.detach().numpy(), x1 + 0.5 * r)
     assert opt.state[w]["n_iter"] == 2 and opt.state[w]["func_evals"] == 2
 
 
@@ -354,7 +354,7 @@ def test_lbfgs_with_strong_wolfe_solves_a_quadratic():
     opt = optim.LBFGS([w], line_search_fn="strong_wolfe")
     calls = []
     opt.step(quadratic_closure(w, opt, calls))
-    np.testing.assert_allclose(w.data, np.linalg.solve(A, B), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(w.detach().numpy(), np.linalg.solve(A, B), rtol=1e-7, atol=1e-9)
     assert opt.state[w]["func_evals"] == len(calls) <= opt.param_groups[0]["max_eval"]
 
 
@@ -380,9 +380,9 @@ def test_lbfgs_history_size_bounds_the_stored_pairs():
 def test_lbfgs_stops_at_a_stationary_point_without_moving():
     w = autograd.tensor(np.linalg.solve(A, B), requires_grad=True)
     opt = optim.LBFGS([w])
-    before = w.data.copy()
+    before = w.detach().numpy().copy()
     opt.step(quadratic_closure(w, opt))
-    np.testing.assert_array_equal(w.data, before)
+    np.testing.assert_array_equal(w.detach().numpy(), before)
     assert opt.state[w]["func_evals"] == 1 and opt.state[w]["n_iter"] == 0
 
 
@@ -421,7 +421,7 @@ def test_lbfgs_resume_is_bit_for_bit(line_search_fn):
     for _ in range(3):
         opt.step(rosen_closure(ps, opt))
     saved = pickle.loads(pickle.dumps(opt.state_dict()))
-    saved_values = [p.data.copy() for p in ps]
+    saved_values = [p.detach().numpy().copy() for p in ps]
     for _ in range(3):
         opt.step(rosen_closure(ps, opt))
     qs = make(saved_values)
@@ -430,7 +430,7 @@ def test_lbfgs_resume_is_bit_for_bit(line_search_fn):
     for _ in range(3):
         opt2.step(rosen_closure(qs, opt2))
     for p, q in zip(ps, qs):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
 
 
 def test_lbfgs_load_refuses_flat_state_of_another_size():
@@ -498,7 +498,7 @@ def _lbfgs_run(lib, line_search_fn, history_size, lr):
         ps = [autograd.tensor(a.copy(), requires_grad=True) for a in init]
         opt = optim.LBFGS(ps, lr=lr, max_iter=4, history_size=history_size,
                           line_search_fn=line_search_fn)
-        get, make = (lambda p: p.data), autograd.tensor
+        get, make = (lambda p: p.detach().numpy()), autograd.tensor
     else:
         ps = [torch.tensor(a.copy(), requires_grad=True) for a in init]
         opt = torch.optim.LBFGS(ps, lr=lr, max_iter=4, history_size=history_size,

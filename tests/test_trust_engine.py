@@ -71,7 +71,7 @@ class _FailsOnce(ag.Function):
 
     @staticmethod
     def forward(ctx, a):
-        return a.copy()
+        return a.clone()
 
     @staticmethod
     def backward(ctx, g):
@@ -152,15 +152,24 @@ def test_complex_values_still_compute_without_grad():
         assert (w * z).dtype == np.complex128
 
 
-def test_assigning_another_tensors_data_keeps_this_tensor_updatable():
+def test_assigning_another_tensors_array_keeps_this_tensor_updatable():
     a = ag.zeros(3, dtype=ag.float64)
     b = ag.ones(3, dtype=ag.float64)
     version = a._vc[0]
-    a.data = b.data  # a read-only export of b
+    a.data = b.numpy()  # a read-only export of b: copied
     assert a._vc[0] == version + 1
     a.add_(1.0)
-    np.testing.assert_array_equal(a.data, [2.0, 2.0, 2.0])
-    np.testing.assert_array_equal(b.data, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(a.numpy(), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(b.numpy(), [1.0, 1.0, 1.0])
+
+
+def test_assigning_another_tensors_data_shares_its_memory_as_in_pytorch():
+    a = ag.zeros(3, dtype=ag.float64)
+    b = ag.ones(3, dtype=ag.float64)
+    a.data = b.data
+    a.add_(1.0)
+    np.testing.assert_array_equal(a.numpy(), [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(b.numpy(), [2.0, 2.0, 2.0])
 
 
 # ------------------------------------------- complex values (no gradients)

@@ -124,7 +124,7 @@ def test_in_place_on_an_expanded_view_is_refused_and_changes_nothing():
     x = _x()
     a = x * 1
     e = a[0].expand(4, 2)
-    before, version = a.data.copy(), a._vc[0]
+    before, version = a.detach().numpy().copy(), a._vc[0]
     with pytest.raises(RuntimeError, match="expand"):
         e.mul_(2)
     np.testing.assert_array_equal(a.data, before)
@@ -296,7 +296,7 @@ def test_writing_through_a_no_grad_view_while_recording_is_refused_and_changes_n
     with ag.no_grad():
         v = a[0]
     y = _x(3, (2,))
-    before, version = a.data.copy(), a._vc[0]
+    before, version = a.detach().numpy().copy(), a._vc[0]
     with pytest.raises(RuntimeError, match="no_grad"):
         v.mul_(y)
     np.testing.assert_array_equal(a.data, before)
@@ -352,7 +352,7 @@ def test_a_constant_write_through_a_no_grad_view_of_something_requiring_grad_is_
     base = x * 1 if base_kind == "non-leaf" else x
     with ag.no_grad():
         v = base[0]
-    before, version = base.data.copy(), base._vc[0]
+    before, version = base.detach().numpy().copy(), base._vc[0]
     with pytest.raises(RuntimeError, match="no_grad"):
         write(v)
     np.testing.assert_array_equal(base.data, before)

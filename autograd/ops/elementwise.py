@@ -15,6 +15,7 @@ from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import _COMPLEX_REFUSAL, Tensor, _wrap
+from .zero_slope import connected_mask as _connected
 
 from .._args import (PY_SCALARS as _SCALARS, align as _align, as_const as _as_const,
                      compare_arrays, expanded as _expanded, op_label as _op_label, pair_dtype,
@@ -321,7 +322,7 @@ class Abs(_Elementwise):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * sgn(a._data)
+        return g * _connected(sgn(a._data), a)
 
 
 def sgn(a):
@@ -431,7 +432,7 @@ class Relu(_Elementwise):
         out, = ctx.saved_tensors
         # out is >= 0 or NaN, so != 0 is PyTorch's rule "zero where out <= 0":
         # a NaN output passes its gradient on
-        return Mul.apply(g, out._data != 0)
+        return Mul.apply(g, _connected(out._data != 0, out))
 
 
 class LeakyRelu(_Elementwise):
@@ -445,7 +446,7 @@ class LeakyRelu(_Elementwise):
     @staticmethod
     def backward(ctx, g):
         a, slope = ctx.saved_tensors
-        return g * np.where(a._data > 0, 1.0, slope).astype(a._data.dtype), None
+        return g * _connected(np.where(a._data > 0, 1.0, slope).astype(a._data.dtype), a), None
 
 
 def leaky_relu(x, negative_slope=0.01):
