@@ -540,16 +540,18 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     ``-y`` rather than ``0.5 - y``: the two kinks' subgradients do not
     cancel.  softplus has no kink.)
 
-    A target Tensor of another float dtype is promoted with the input
-    (float32 logits, float64 target: a float64 loss, as PyTorch).  PyTorch
-    computes in the *target's* dtype even when that is narrower (float64
-    logits, float32 target: a float32 loss); here the wider dtype wins, so
-    no precision is silently dropped.
+    The loss is computed in the target Tensor's dtype, as PyTorch 2.13
+    does: float32 logits with a float64 target give a float64 loss, and
+    float64 logits with a float32 target a float32 loss (the logits'
+    gradient is still float64).  A porting user gets PyTorch's numbers;
+    pass a float64 target to keep float64 precision.
     """
     fn = "binary_cross_entropy_with_logits"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
     _check_input(input, target, fn)
     input, t = _promoted(input, target, fn)
+    if isinstance(target, Tensor) and target.dtype != input.dtype:
+        input, t = _cast(input, target.dtype), _cast(t, target.dtype)
     _same_shape(input, t, fn)
     # threshold=inf: always the exact logaddexp form, never the linear cut-off
     sp_neg = (-input).softplus(1.0, float("inf"))

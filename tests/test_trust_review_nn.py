@@ -220,11 +220,22 @@ def test_mse_float32_float64_value_is_computed_in_float64():
     assert F.mse_loss(x, t).item() == expected
 
 
-def test_bce_with_logits_narrower_target_keeps_the_wider_dtype():
-    """PyTorch computes in the target's dtype (float64 logits, float32 target:
-    float32); here the wider dtype wins so no precision is dropped."""
-    loss = F.binary_cross_entropy_with_logits(floats(np.float64), floats(np.float32))
-    assert loss.dtype == np.float64
+@pytest.mark.parametrize("xdt,tdt", [(np.float64, np.float32), (np.float32, np.float64),
+                                     (np.float32, np.float32), (np.float64, np.float64)])
+def test_bce_with_logits_computes_in_the_targets_dtype(xdt, tdt):
+    """PyTorch 2.13 computes this loss in the target's dtype, even when it is
+    narrower than the logits' (float64 logits, float32 target: float32);
+    the logits' gradient keeps their own dtype."""
+    x = ag.tensor(np.linspace(-2, 2, 6).reshape(3, 2).astype(xdt), requires_grad=True)
+    t = ag.tensor(np.linspace(0, 1, 6).reshape(3, 2).astype(tdt))
+    loss = F.binary_cross_entropy_with_logits(x, t)
+    assert loss.dtype == np.dtype(tdt)
+    xs = x.detach().numpy().astype(tdt)
+    ts = t.numpy()
+    expected = np.mean(np.logaddexp(0, xs) - xs * ts)
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-6)
+    loss.backward()
+    assert x.grad.dtype == np.dtype(xdt)
 
 
 @pytest.mark.parametrize("tdt", [np.float64, np.float16, np.int64])
