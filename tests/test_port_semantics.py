@@ -523,3 +523,31 @@ def test_loss_dtypes_match_torch(name):
             except (RuntimeError, TypeError, ValueError, IndexError):
                 got = "error"
             assert got == want, (name, xi, yi)
+
+
+# ---- connected masks beyond relu/abs/leaky_relu: PyTorch records the
+# dependence of hardtanh's, relu6's and max pooling's backward on the input,
+# so a second grad gives zeros for it (not an "unused input" error)
+@pytest.mark.parametrize("name,fn", [
+    ("hardtanh", lambda t: F.hardtanh(t, -0.5, 0.5)),
+    ("relu6", lambda t: F.relu6(t * 4)),
+    ("max_pool2d", lambda t: F.max_pool2d(t.reshape(1, 2, 3, 4), 2, 1, ceil_mode=True)),
+    ("adaptive_max_pool2d", lambda t: F.adaptive_max_pool2d(t.reshape(1, 2, 3, 4), 2)),
+])
+def test_second_grad_through_piecewise_ops_is_zero(name, fn):
+    x = ag.tensor(np.random.default_rng(0).normal(size=24), requires_grad=True)
+    g, = ag.grad(fn(x).sum(), x, create_graph=True)
+    assert g.requires_grad, name
+    gg, = ag.grad(g.sum(), x)
+    np.testing.assert_array_equal(gg.numpy(), np.zeros(24))
+    assert ag.gradgradcheck(fn, (x.detach().requires_grad_(),))
+
+
+def test_max_pool_input_changed_in_place_before_backward_is_an_error():
+    x = ag.randn(1, 1, 4, 4, requires_grad=True)
+    y = F.max_pool2d(x, 2)
+    with ag.no_grad():
+        x.add_(1.0)
+    with pytest.raises(RuntimeError, match="MaxPool2DWithIndices.*modified by an in-place"):
+        y.sum().backward()
+    assert x.grad is None

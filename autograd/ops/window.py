@@ -13,6 +13,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..function import Function
+from ..grad_mode import _state
+from .zero_slope import ZeroSlope
 
 
 def out_size(size, k, stride, dil):
@@ -106,6 +108,26 @@ class GatherFlat(Function):
     @staticmethod
     def backward(ctx, g):
         return ScatterFlat.apply(g, ctx._flat, ctx._in_shape, ctx._unique), None, None
+
+
+class WinnerGather(GatherFlat):
+    """A `GatherFlat` whose positions were chosen by comparing ``x``'s values
+    (max pooling).  The gradient does not vary with those values, but it
+    depends on them, and PyTorch records that: after ``grad(...,
+    create_graph=True)`` a second ``grad`` gives zeros for ``x`` rather
+    than an "unused input" error.  So ``x`` is saved (in-place changes to it
+    before backward are caught, as in PyTorch) and, only while a graph of
+    the backward is being built, joined to its gradient with zero slope."""
+    __slots__ = ()
+    _save_inputs = (0,)
+
+    @staticmethod
+    def backward(ctx, g):
+        dx = ScatterFlat.apply(g, ctx._flat, ctx._in_shape, ctx._unique)
+        x, = ctx.saved_tensors
+        if _state.enabled and x._rg:
+            dx = dx + ZeroSlope.apply(np.zeros((), dx._data.dtype), x)
+        return dx, None, None
 
 
 class ScatterFlat(Function):

@@ -18,7 +18,9 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from autograd import Function
 from autograd._args import device_arg
+from autograd.ops.zero_slope import connected_mask
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import dim_arg, real_arg, size_arg
 from ..module import Module
@@ -45,13 +47,29 @@ def _exact_softplus(x):
     return x.softplus(1.0, float("inf"))
 
 
-def _clipped(x, lo, hi):
+class _Clip(Function):
     """``clip(x, lo, hi)`` whose gradient is 1 strictly inside (lo, hi) and 0
     on and beyond the bounds: PyTorch's ``hardtanh`` rule (its ``clamp``
-    would pass gradient at the bounds too)."""
-    d = x._data
-    inside = (d > lo) & (d < hi)
-    return ag.where(inside, x, np.clip(d, lo, hi).astype(d.dtype, copy=False))
+    would pass gradient at the bounds too).  The mask stays connected to
+    ``x`` under ``create_graph``, so a second ``grad`` gives zeros for ``x``
+    as PyTorch's does (not an "unused input" error)."""
+    __slots__ = ()
+    _save_inputs = (0, 1, 2)
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        return np.clip(a, lo, hi).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, lo, hi = ctx.saved_tensors
+        d = a._data
+        inside = ((d > lo) & (d < hi)).astype(d.dtype)
+        return g * connected_mask(inside, a), None, None
+
+
+def _clipped(x, lo, hi):
+    return _Clip.apply(x, lo, hi)
 
 
 # ---------------------------------------------------------------- functions

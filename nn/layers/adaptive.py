@@ -12,7 +12,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.ops.window import GatherFlat
+from autograd.ops.window import WinnerGather
 
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import not_tensor
@@ -88,8 +88,8 @@ def adaptive_avg_pool2d(input, output_size):
     return sums / ag.tensor(counts)
 
 
-class AdaptiveMaxPool2D(GatherFlat):
-    """The adaptive max-pool node: a `GatherFlat` of each bin's winner."""
+class AdaptiveMaxPool2D(WinnerGather):
+    """The adaptive max-pool node: a `WinnerGather` of each bin's winner."""
     __slots__ = ()
 
 

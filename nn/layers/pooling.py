@@ -17,7 +17,7 @@ import numpy as np
 
 import autograd as ag
 from autograd import Tensor
-from autograd.ops.window import GatherFlat, unfold, windows_of
+from autograd.ops.window import WinnerGather, unfold, windows_of
 
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import not_tensor
@@ -76,8 +76,8 @@ def _windows(x, k, s, p, d, extra, name):
     return unfold(x4, k, s, d)
 
 
-class MaxPool2DWithIndices(GatherFlat):
-    """The max-pool node: a `GatherFlat` of the winners under the name
+class MaxPool2DWithIndices(WinnerGather):
+    """The max-pool node: a `WinnerGather` of the winners under the name
     PyTorch gives its pooling node, so graph pictures and detect_anomaly's
     messages (NaN in the forward output or in the gradient) name the pool."""
     __slots__ = ()
