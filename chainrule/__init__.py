@@ -3,7 +3,8 @@
 **The one import.**  ``import chainrule as torch`` gives PyTorch's
 namespace over the library: ``torch.tensor``, ``torch.randn``, every op,
 ``torch.nn`` (with ``functional``, ``init``, ``utils``), ``torch.optim``
-(with ``lr_scheduler``), ``torch.autograd``, ``torch.utils.data``, dtypes
+(with ``lr_scheduler``), ``torch.autograd``, ``torch.utils.data``,
+``torch.linalg``, ``torch.testing.assert_close``, dtypes
 (``torch.float32``, ``torch.long``...), ``torch.no_grad``,
 ``torch.manual_seed``, ``torch.save``/``torch.load``, ``torch.device`` and
 ``torch.cuda``/``torch.backends``/``torch.accelerator`` answering that
@@ -26,6 +27,7 @@ import autograd as _autograd  # noqa: E402
 import nn  # noqa: E402  chainrule.nn
 import optim  # noqa: E402  chainrule.optim
 from autograd import utils  # noqa: E402  chainrule.utils (utils.data)
+from autograd import linalg  # noqa: E402  chainrule.linalg
 
 from . import _namespace  # noqa: E402
 
@@ -37,7 +39,7 @@ from ._namespace import (is_tensor, numel, is_floating_point, compile,  # noqa: 
                          set_float32_matmul_precision, get_float32_matmul_precision,
                          use_deterministic_algorithms, are_deterministic_algorithms_enabled)
 from .serialization import save, load  # noqa: E402
-from . import accelerator, backends, cuda  # noqa: E402
+from . import accelerator, backends, cuda, testing  # noqa: E402
 
 finfo = _autograd.dtypes.np.finfo
 iinfo = _autograd.dtypes.np.iinfo
