@@ -69,6 +69,7 @@ from .ops.elementwise import sign  # noqa: E402
 from .factories_extra import (normal, randint_like, empty_like, tril_indices,  # noqa: E402
                               triu_indices)
 from .ops.indexing import any_ as any, all_ as all  # noqa: E402
+from .ops.sampling import multinomial, bernoulli  # noqa: E402
 
 swapdims, moveaxis, negative, sgn, fix = swapaxes, movedim, neg, sign, trunc
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2

@@ -1075,6 +1075,26 @@ Tensor.normal_ = _normal_
 Tensor.uniform_ = _uniform_
 
 
+def _multinomial(self, num_samples, replacement=False):
+    """Category indices drawn with the weights in each row (see `multinomial`)."""
+    return _ops.sampling.multinomial(self, num_samples, replacement)
+
+
+def _bernoulli(self, p=None):
+    """0/1 draws with the probabilities in ``self`` (see `bernoulli`)."""
+    return _ops.sampling.bernoulli(self, p)
+
+
+def _bernoulli_(self, p=0.5):
+    """Fill in place with 0/1 draws, 1 with probability ``p``."""
+    return _ops.sampling.bernoulli_(self, p)
+
+
+Tensor.multinomial = _multinomial
+Tensor.bernoulli = _bernoulli
+Tensor.bernoulli_ = _bernoulli_
+
+
 class ViewOf:
     """How a `_View` was made and what its history currently is.
 
