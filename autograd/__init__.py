@@ -70,6 +70,7 @@ from .factories_extra import (normal, randint_like, empty_like, tril_indices,  #
                               triu_indices)
 from .ops.indexing import any_ as any, all_ as all  # noqa: E402
 from .ops.sampling import multinomial, bernoulli  # noqa: E402
+from . import tensor_extras  # noqa: E402,F401  (stride, unfold, random_, fill_diagonal_...)
 
 swapdims, moveaxis, negative, sgn, fix = swapaxes, movedim, neg, sign, trunc
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh, arctan2 = asin, acos, atan, asinh, acosh, atanh, atan2
