@@ -36,3 +36,13 @@ from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLo
 from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402
 from .layers.conv_more import Conv1d, ConvTranspose2d, Fold, Unfold  # noqa: E402
 from .layers.upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+# ---- more layers a port reaches for (issue 11)
+from .layers.param_containers import ParameterList, ParameterDict  # noqa: E402
+from .layers.padding import (ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d,  # noqa: E402
+                             ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d,
+                             ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                             ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d)
+from .layers.pixel_shuffle import PixelShuffle, PixelUnshuffle  # noqa: E402
+from .layers.rms_norm import RMSNorm  # noqa: E402
+from .layers.activation_more import (Hardshrink, Softshrink, Tanhshrink, Threshold,  # noqa: E402
+                                     Softmin, Softmax2d, RReLU)

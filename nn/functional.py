@@ -29,3 +29,9 @@ from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embed
 from .layers.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401,E402
 from .layers.conv_more import conv1d, conv_transpose2d, fold, unfold  # noqa: F401,E402
 from .layers.upsample import interpolate  # noqa: F401,E402
+# ---- more functions a port reaches for (issue 11)
+from .layers.pixel_shuffle import pixel_shuffle, pixel_unshuffle  # noqa: F401,E402
+from .layers.rms_norm import rms_norm  # noqa: F401,E402
+from .layers.activation_more import (hardshrink, softshrink, tanhshrink, threshold,  # noqa: F401,E402
+                                     softmin, rrelu, relu_, elu_, leaky_relu_, hardtanh_,
+                                     selu_, celu_, threshold_, rrelu_)

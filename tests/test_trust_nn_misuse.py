@@ -959,3 +959,50 @@ def test_step_refuses_a_parameter_resized_after_it_was_stepped():
     _assert_opt_unchanged(opt, [keep, p], before)
     opt.state.pop(p)
     opt.step()  # the way out the message names
+
+
+# ---- padding modules, pixel shuffle, RMSNorm, shrink activations (issue 11)
+_PAD_NAMES = [f"{kind}Pad{d}d" for kind in ("Zero", "Constant", "Reflection", "Replication",
+                                              "Circular") for d in (1, 2, 3)]
+
+
+def _pad_layer(name):
+    cls = getattr(nn, name)
+    return (lambda: cls(1, 0.5)) if name.startswith("Constant") else (lambda: cls(1))
+
+
+LAYERS.update({name: (_pad_layer(name), lambda d=int(name[-2]): f32(*([1, 2] + [3] * d)),
+                      name) for name in _PAD_NAMES})
+WRONG_SHAPE.update({name: (f32(*([3] * (int(name[-2]) + 3))),
+                           rf"{name}: expected a {int(name[-2]) + 1}-D or "
+                           rf"{int(name[-2]) + 2}-D input")
+                    for name in _PAD_NAMES if not name.startswith(("Zero", "Constant"))})
+WRONG_SHAPE.update({name: (f32(*([3] * (int(name[-2]) - 1))),
+                           rf"{name}: expected an input with at least {int(name[-2])} dims")
+                    for name in _PAD_NAMES if name.startswith(("Zero", "Constant"))
+                    and name[-2] != "1"})
+ANY_SHAPE |= {"ZeroPad1d", "ConstantPad1d"}   # a 0-d input is refused by pad itself
+LAYERS.update({
+    "PixelShuffle": (lambda: nn.PixelShuffle(2), lambda: f32(1, 4, 2, 2), "pixel_shuffle"),
+    "PixelUnshuffle": (lambda: nn.PixelUnshuffle(2), lambda: f32(1, 1, 4, 4),
+                       "pixel_unshuffle"),
+    "RMSNorm": (lambda: nn.RMSNorm(3), lambda: f32(4, 3), "rms_norm"),
+    "Softmin": (lambda: nn.Softmin(1), lambda: f32(4, 3), "softmin"),
+    "Softmax2d": (nn.Softmax2d, lambda: f32(1, 3, 2, 2), "Softmax2d"),
+    "Hardshrink": (nn.Hardshrink, lambda: f32(4, 3), "hardshrink"),
+    "Softshrink": (nn.Softshrink, lambda: f32(4, 3), "softshrink"),
+    "Tanhshrink": (nn.Tanhshrink, lambda: f32(4, 3), "tanhshrink"),
+    "Threshold": (lambda: nn.Threshold(0.1, 2.0), lambda: f32(4, 3), "threshold"),
+    "RReLU": (nn.RReLU, lambda: f32(4, 3), "rrelu"),
+})
+WRONG_SHAPE.update({
+    "PixelShuffle": (f32(1, 3, 2, 2), r"pixel_shuffle: the channel count 3 .* divisible by "
+                                      r"upscale_factor\^2 = 4"),
+    "PixelUnshuffle": (f32(1, 1, 3, 4), r"pixel_unshuffle: height 3 and width 4"),
+    "RMSNorm": (f32(4, 2), r"rms_norm: normalized_shape=\[3\] expects input of shape "
+                           r"\(\*, 3\), got \(4, 2\)"),
+    "Softmax2d": (f32(4, 3), r"Softmax2d: expected a 3-D or 4-D input, got shape \(4, 3\)"),
+})
+WRONG_DIM.update({"Softmin": "softmin"})
+ANY_SHAPE |= {"Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "RReLU"}
+NOT_LAYERS |= {"ParameterList", "ParameterDict"}

@@ -123,60 +123,90 @@ class ModuleList(_ModuleSequence):
         return cls(m for _, m in items)
 
 
-class ModuleDict(Module):
-    """A dict of modules that registers them, keeping insertion order."""
+class _RegistryDict(Module):
+    """The dict protocol over one of a module's registries (``_modules`` for
+    `ModuleDict`, ``_parameters`` for `ParameterDict`).  Subclasses say how
+    a value is checked (`_prepare`) and registered (`_register`); `update`
+    checks every item before registering any, so a bad item adds nothing."""
+    _registry = "_modules"
+    _noun = "module"
 
-    def __init__(self, modules=None):
+    def __init__(self, items=None):
         super().__init__()
-        if modules is not None:
-            self.update(modules)
+        if items is not None:
+            self.update(items)
+
+    def _items(self):
+        return getattr(self, self._registry)
 
     def __getitem__(self, key):
         try:
-            return self._modules[key]
+            return self._items()[key]
         except KeyError:
-            raise KeyError(f"ModuleDict has no module {key!r}; it has "
-                           f"{list(self._modules)}") from None
+            raise KeyError(f"{type(self).__name__} has no {self._noun} {key!r}; it has "
+                           f"{list(self._items())}") from None
 
-    def __setitem__(self, key, module):
-        self.add_module(key, module)
+    def __setitem__(self, key, value):
+        self._register(key, self._prepare(key, value))
 
     def __delitem__(self, key):
-        del self._modules[key]
+        del self._items()[key]
 
     def __len__(self):
-        return len(self._modules)
+        return len(self._items())
 
     def __iter__(self):
-        return iter(self._modules)
+        return iter(self._items())
 
     def __contains__(self, key):
-        return key in self._modules
+        return key in self._items()
 
     def keys(self):
-        return self._modules.keys()
+        return self._items().keys()
 
     def values(self):
-        return self._modules.values()
+        return self._items().values()
 
     def items(self):
-        return self._modules.items()
+        return self._items().items()
+
+    def get(self, key, default=None):
+        return self._items().get(key, default)
 
     def pop(self, key):
-        module = self[key]
-        del self._modules[key]
-        return module
+        value = self[key]
+        del self._items()[key]
+        return value
 
     def clear(self):
-        self._modules.clear()
+        self._items().clear()
 
-    def update(self, modules):
-        """Add from a mapping or from ``(name, module)`` pairs."""
-        items = modules.items() if hasattr(modules, "items") else modules
-        for pair in items:
+    def update(self, items):
+        """Add from a mapping or from ``(name, value)`` pairs."""
+        pairs = list(items.items() if hasattr(items, "items") else items)
+        checked = []
+        for pair in pairs:
             try:
-                key, module = pair
+                key, value = pair
             except (TypeError, ValueError):
-                raise TypeError("ModuleDict.update expects a mapping or (name, module) "
-                                f"pairs, got element {pair!r}") from None
-            self[key] = module
+                raise TypeError(f"{type(self).__name__}.update expects a mapping or (name, "
+                                f"{self._noun}) pairs, got element {pair!r}") from None
+            checked.append((key, self._prepare(key, value)))
+        for key, value in checked:
+            self._register(key, value)
+
+
+class ModuleDict(_RegistryDict):
+    """A dict of modules that registers them, keeping insertion order."""
+
+    def __init__(self, modules=None):
+        super().__init__(modules)
+
+    def _prepare(self, key, module):
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"ModuleDict[{key!r}]: {type(module).__name__} is not a Module "
+                            "subclass")
+        return module
+
+    def _register(self, key, module):
+        self.add_module(key, module)
