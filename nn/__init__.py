@@ -46,3 +46,4 @@ from .layers.pixel_shuffle import PixelShuffle, PixelUnshuffle  # noqa: E402
 from .layers.rms_norm import RMSNorm  # noqa: E402
 from .layers.activation_more import (Hardshrink, Softshrink, Tanhshrink, Threshold,  # noqa: E402
                                      Softmin, Softmax2d, RReLU)
+from .layers.embedding_bag import EmbeddingBag  # noqa: E402

@@ -35,3 +35,4 @@ from .layers.rms_norm import rms_norm  # noqa: F401,E402
 from .layers.activation_more import (hardshrink, softshrink, tanhshrink, threshold,  # noqa: F401,E402
                                      softmin, rrelu, relu_, elu_, leaky_relu_, hardtanh_,
                                      selu_, celu_, threshold_, rrelu_)
+from .layers.embedding_bag import embedding_bag  # noqa: F401,E402

@@ -1006,3 +1006,4 @@ WRONG_SHAPE.update({
 WRONG_DIM.update({"Softmin": "softmin"})
 ANY_SHAPE |= {"Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "RReLU"}
 NOT_LAYERS |= {"ParameterList", "ParameterDict"}
+NOT_LAYERS |= {"EmbeddingBag"}   # indices plus offsets (tests/test_port_embedding_bag.py)
