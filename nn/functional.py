@@ -29,3 +29,5 @@ from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embed
 from .layers.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401,E402
 from .layers.conv_more import conv1d, conv_transpose2d, fold, unfold  # noqa: F401,E402
 from .layers.upsample import interpolate  # noqa: F401,E402
+# ---- p-ctc (issue 11)
+from .losses_ctc import ctc_loss  # noqa: F401,E402
