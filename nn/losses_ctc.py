@@ -140,7 +140,8 @@ def _beta(emit, plan):
     frame t's emission); -inf from each sample's input length on."""
     t_max, n, width = emit.shape
     beta = np.full((t_max, n, width), _NEG_INF, dtype=emit.dtype)
-    skip_from = _shift_left(plan.skip.astype(float), 2) > 0  # s -> s+2 allowed
+    skip_from = np.zeros_like(plan.skip)  # whether s -> s+2 is allowed
+    skip_from[:, :-2] = plan.skip[:, 2:]
     start = np.where(plan.end_mask(), 0.0, _NEG_INF)
     nxt = np.full((n, width), _NEG_INF, dtype=emit.dtype)
     last_frame = plan.input_lengths - 1
@@ -191,7 +192,7 @@ class _CTCNegLogLikelihood(Function):
         ctx._ctc = (plan, alpha, log_likelihood)
         loss = -log_likelihood
         if plan.zero_infinity:
-            loss[np.isinf(loss)] = 0.0
+            loss[loss == np.inf] = 0.0
         return loss
 
     @staticmethod
@@ -366,8 +367,11 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
 
 
 class CTCLoss(_Loss):
-    """Module form of `ctc_loss` (Connectionist Temporal Classification), for
-    unsegmented sequence labelling such as speech or handwriting recognition."""
+    """Connectionist Temporal Classification loss as a module (see `ctc_loss`).
+
+    For unsegmented sequence labelling (speech, handwriting): the network
+    emits per-frame class log-probabilities and the loss sums over every
+    alignment of the target, so no frame-level labels are needed."""
 
     def __init__(self, blank=0, reduction="mean", zero_infinity=False):
         super().__init__(reduction=reduction)
