@@ -71,7 +71,7 @@ class _Plan:
     which positions may be reached by skipping a blank (``skip``), and the
     per-sample lengths."""
 
-    __slots__ = ("ext", "skip", "ext_len", "input_lengths", "blank", "zero_infinity")
+    __slots__ = ("ext", "skip", "ext_len", "input_lengths", "zero_infinity")
 
     def __init__(self, rows, input_lengths, target_lengths, blank, zero_infinity):
         n = len(rows)
@@ -87,7 +87,6 @@ class _Plan:
         self.skip = skip
         self.ext_len = 2 * np.asarray(target_lengths, dtype=np.intp) + 1
         self.input_lengths = np.asarray(input_lengths, dtype=np.intp)
-        self.blank = blank
         self.zero_infinity = zero_infinity
 
     def emissions(self, log_probs):
@@ -142,7 +141,7 @@ def _beta(emit, plan):
     beta = np.full((t_max, n, width), _NEG_INF, dtype=emit.dtype)
     skip_from = np.zeros_like(plan.skip)  # whether s -> s+2 is allowed
     skip_from[:, :-2] = plan.skip[:, 2:]
-    start = np.where(plan.end_mask(), 0.0, _NEG_INF)
+    start = np.where(plan.end_mask(), 0.0, _NEG_INF).astype(emit.dtype)
     nxt = np.full((n, width), _NEG_INF, dtype=emit.dtype)
     last_frame = plan.input_lengths - 1
     for t in range(t_max - 1, -1, -1):
