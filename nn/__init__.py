@@ -47,3 +47,5 @@ from .layers.rms_norm import RMSNorm  # noqa: E402
 from .layers.activation_more import (Hardshrink, Softshrink, Tanhshrink, Threshold,  # noqa: E402
                                      Softmin, Softmax2d, RReLU)
 from .layers.embedding_bag import EmbeddingBag  # noqa: E402
+# ---- p-ctc (issue 11): connectionist temporal classification
+from .losses_ctc import CTCLoss  # noqa: E402

@@ -36,3 +36,5 @@ from .layers.activation_more import (hardshrink, softshrink, tanhshrink, thresho
                                      softmin, rrelu, relu_, elu_, leaky_relu_, hardtanh_,
                                      selu_, celu_, threshold_, rrelu_)
 from .layers.embedding_bag import embedding_bag  # noqa: F401,E402
+# ---- p-ctc (issue 11)
+from .losses_ctc import ctc_loss  # noqa: F401,E402
