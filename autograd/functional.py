@@ -113,7 +113,10 @@ def _check_jacobian_needs_grad(jac, strict, fn):
     if not strict:
         return
     for i, j in enumerate(jac):
-        if j is None or not j.requires_grad:
+        if j is None:
+            raise RuntimeError(f"{fn}(): the output of the user-provided function does not "
+                               f"depend on input {i}; strict=True does not allow this")
+        if not j.requires_grad:
             raise RuntimeError(f"{fn}(): the Jacobian of the user-provided function with "
                                f"respect to input {i} does not depend on the inputs (is the "
                                "function linear in it?); strict=True does not allow this")
