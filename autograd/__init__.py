@@ -112,3 +112,5 @@ for _name in ("tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_li
 del _name
 __all__ += ["device", "set_default_device", "get_default_device", "Size", "set_default_dtype",
             "get_default_dtype", "inference_mode", "Variable", "DeviceError"]
+# ---- torch.autograd.functional (issue 11)
+from . import functional  # noqa: E402  (jacobian, hessian, vjp, jvp, vhp, hvp)
