@@ -67,6 +67,8 @@ def sections():
     linalg = getattr(autograd, "linalg", None)
     if inspect.ismodule(linalg):
         rows.insert(1, ("`linalg` (`autograd.linalg`)", _public(linalg, _function)))
+    from autograd import functional
+    rows.insert(2, ("`autograd.functional`", _public(functional, _function)))
     from autograd.utils import data
     rows.append(("`utils.data` (`autograd.utils.data`)",
                  _public(data, lambda o: _ours(o) and (inspect.isclass(o) or callable(o)))))
