@@ -38,3 +38,4 @@ from .layers.activation_more import (hardshrink, softshrink, tanhshrink, thresho
 from .layers.embedding_bag import embedding_bag  # noqa: F401,E402
 # ---- p-ctc (issue 11)
 from .losses_ctc import ctc_loss  # noqa: F401,E402
+from .layers.grid_sample import affine_grid, grid_sample  # noqa: F401,E402
