@@ -1201,3 +1201,36 @@ from ._args import dim_or_axis as _dim_arg, keep_arg as _keep_arg  # noqa: E402
 from ._args import correction_arg as _correction  # noqa: E402
 from .ops import indexing as _ix  # noqa: E402
 from .ops import unary_math as _um  # noqa: E402
+
+
+# ---- h-refactor (issue 11): in-place forms of the one-input ops (``x.sqrt_()``...),
+# generated from the ops' names; after the imports above because the names
+# come from `unary_math`'s table.
+def _unary_inplace_method(name):
+    op = getattr(Tensor, name)
+
+    def method(self):
+        return _ops.inplace.unary_inplace(self, op, name + "_")
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``: overwrites this tensor's values (see ``{name}``)."
+    return method
+
+
+def _round_(self, decimals=0):
+    """In-place ``round``: half to even, to ``decimals`` decimal places."""
+    return _ops.inplace.unary_inplace(self, lambda x: x.round(decimals), "round_")
+
+
+def _clamp_(self, min=None, max=None):
+    """In-place ``clamp``: values limited to [min, max] (bounds may be tensors)."""
+    return _ops.inplace.unary_inplace(self, lambda x: x.clamp(min, max), "clamp_", min, max)
+
+
+for _name in _um.UNARY_NAMES + ("frac", "sign", "sgn", "sqrt", "exp", "log", "abs", "neg",
+                                "negative", "sigmoid", "tanh", "sin", "cos", "reciprocal",
+                                "square", "relu", "fix", "arcsin", "arccos", "arctan",
+                                "arcsinh", "arccosh", "arctanh"):
+    setattr(Tensor, _name + "_", _unary_inplace_method(_name))
+Tensor.round_ = _round_
+Tensor.clamp_ = Tensor.clip_ = _clamp_
+del _name

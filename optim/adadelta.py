@@ -13,7 +13,8 @@ the parameter (Zeiler 2012), so ``lr=1.0`` (the default) is a sensible start.
 """
 import numpy as np
 
-from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _is_real
+from ._moments import common_options, count_step
+from .optimizer import Optimizer, _apply, _effective_grad, _is_real
 
 __all__ = ["Adadelta"]
 
@@ -38,18 +39,11 @@ class Adadelta(Optimizer):
         return ("step", "square_avg", "acc_delta")
 
     def _update_group(self, group, grads):
-        lr = float(group["lr"])
+        lr, eps, weight_decay, maximize = common_options(group)
         rho = float(group["rho"])
-        eps = float(group["eps"])
-        weight_decay = float(group["weight_decay"])
-        maximize = bool(group["maximize"])
         for p, g in grads:
             s = self.state[p]
-            if not s:
-                s["step"] = 0
-                s["square_avg"] = _buffer(p)
-                s["acc_delta"] = _buffer(p)
-            s["step"] += 1
+            count_step(s, p, ("square_avg", "acc_delta"))
             _apply(_adadelta, p, g, [s["square_avg"]._data, s["acc_delta"]._data], 3, lr, rho,
                    eps, weight_decay, maximize)
 

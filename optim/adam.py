@@ -21,8 +21,8 @@ every weight.
 """
 import numpy as np
 
-from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _is_real, _lerp, \
-    _lerp_weight
+from ._moments import adam_options, check_adam_options, count_step, update_moments
+from .optimizer import Optimizer, _apply, _buffer, _lerp_weight
 
 __all__ = ["Adam", "AdamW"]
 
@@ -40,15 +40,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _check_hyperparams(self, group, index):
-        self._check_nonneg(group, index, "lr", "eps", "weight_decay")
-        betas = group["betas"]
-        try:
-            b1, b2 = betas
-        except (TypeError, ValueError):
-            raise self._bad("betas", betas, "expected a pair (beta1, beta2)", index) from None
-        for i, b in enumerate((b1, b2)):
-            if not _is_real(b) or not 0 <= b < 1:
-                raise self._bad(f"betas[{i}]", b, "each beta must be in [0, 1)", index)
+        check_adam_options(self, group, index)
 
     def _state_keys(self, group):
         keys = ["step", "exp_avg", "exp_avg_sq"]
@@ -57,26 +49,14 @@ class Adam(Optimizer):
         return keys
 
     def _update_group(self, group, grads):
-        lr = float(group["lr"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        eps = float(group["eps"])
-        weight_decay = float(group["weight_decay"])
-        amsgrad = bool(group["amsgrad"])
-        maximize = bool(group["maximize"])
-        decoupled = bool(group["decoupled_weight_decay"])
         # AdamW shrinks p itself; Adam adds the L2 term to the gradient.
-        shrink = 1.0 - lr * weight_decay if decoupled and weight_decay != 0 else None
-        l2 = 0.0 if decoupled else weight_decay
+        lr, beta1, beta2, eps, maximize, shrink, l2 = adam_options(group)
+        amsgrad = bool(group["amsgrad"])
         for p, g in grads:
             s = self.state[p]
-            if not s:
-                s["step"] = 0
-                s["exp_avg"] = _buffer(p)
-                s["exp_avg_sq"] = _buffer(p)
+            step = count_step(s, p, ("exp_avg", "exp_avg_sq"))
             if amsgrad and "max_exp_avg_sq" not in s:
                 s["max_exp_avg_sq"] = _buffer(p)
-            s["step"] += 1
-            step = s["step"]
             # Bias corrections in double precision, in PyTorch's order.
             bias_correction1 = 1 - beta1 ** step
             bias_correction2 = 1 - beta2 ** step
@@ -112,14 +92,8 @@ def _adam(p, g, bufs, tmps, shrink, l2, maximize, lerp_w, lerp_c, beta2,
           bias_correction2_sqrt, eps, step_size):
     exp_avg, exp_avg_sq, max_exp_avg_sq = bufs
     t0, t1, t2 = tmps
-    if shrink is not None:
-        np.multiply(p, shrink, out=p)
-    g = _effective_grad(p, g, l2, maximize, t0)
-    _lerp(exp_avg, g, lerp_w, lerp_c, t1)
-    np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
-    np.multiply(g, 1.0 - beta2, out=t1)
-    np.multiply(t1, g, out=t1)
-    np.add(exp_avg_sq, t1, out=exp_avg_sq)
+    g = update_moments(p, g, exp_avg, exp_avg_sq, t0, t1, shrink, l2, maximize, lerp_w, lerp_c,
+                       beta2)
     second = exp_avg_sq
     if max_exp_avg_sq is not None:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)

@@ -12,8 +12,8 @@ start), and ``eps`` sits inside the maximum, so ``u`` is never zero.
 """
 import numpy as np
 
-from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _is_real, _lerp, \
-    _lerp_weight
+from ._moments import adam_options, check_adam_options, count_step
+from .optimizer import Optimizer, _apply, _effective_grad, _lerp, _lerp_weight
 
 __all__ = ["Adamax"]
 
@@ -37,36 +37,15 @@ class Adamax(Optimizer):
         return ("step", "exp_avg", "exp_inf")
 
     def _update_group(self, group, grads):
-        lr = float(group["lr"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        eps = float(group["eps"])
-        weight_decay = float(group["weight_decay"])
-        maximize = bool(group["maximize"])
+        # no decoupled option: the decay is always the L2 term in the gradient
+        lr, beta1, beta2, eps, maximize, _, l2 = adam_options(group, can_decouple=False)
         for p, g in grads:
             s = self.state[p]
-            if not s:
-                s["step"] = 0
-                s["exp_avg"] = _buffer(p)
-                s["exp_inf"] = _buffer(p)
-            s["step"] += 1
-            clr = lr / (1 - beta1 ** s["step"])
+            step = count_step(s, p, ("exp_avg", "exp_inf"))
+            clr = lr / (1 - beta1 ** step)
             lerp_w, lerp_c = _lerp_weight(1.0 - beta1, p._data.dtype)
-            _apply(_adamax, p, g, [s["exp_avg"]._data, s["exp_inf"]._data], 2, weight_decay,
+            _apply(_adamax, p, g, [s["exp_avg"]._data, s["exp_inf"]._data], 2, l2,
                    maximize, lerp_w, lerp_c, beta2, eps, clr)
-
-
-def check_adam_options(opt, group, index):
-    """The options the Adam family shares: ``lr``, ``eps`` and
-    ``weight_decay`` >= 0, and ``betas`` a pair in [0, 1)."""
-    opt._check_nonneg(group, index, "lr", "eps", "weight_decay")
-    betas = group["betas"]
-    try:
-        b1, b2 = betas
-    except (TypeError, ValueError):
-        raise opt._bad("betas", betas, "expected a pair (beta1, beta2)", index) from None
-    for i, b in enumerate((b1, b2)):
-        if not _is_real(b) or not 0 <= b < 1:
-            raise opt._bad(f"betas[{i}]", b, "each beta must be in [0, 1)", index)
 
 
 def _adamax(p, g, bufs, tmps, weight_decay, maximize, lerp_w, lerp_c, beta2, eps, clr):

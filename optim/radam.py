@@ -17,8 +17,8 @@ With the default betas the first five steps are momentum SGD.
 """
 import numpy as np
 
-from .adamax import check_adam_options
-from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _lerp, _lerp_weight
+from ._moments import adam_options, check_adam_options, count_step, update_moments
+from .optimizer import Optimizer, _apply, _lerp_weight
 
 __all__ = ["RAdam"]
 
@@ -43,22 +43,10 @@ class RAdam(Optimizer):
         return ("step", "exp_avg", "exp_avg_sq")
 
     def _update_group(self, group, grads):
-        lr = float(group["lr"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        eps = float(group["eps"])
-        weight_decay = float(group["weight_decay"])
-        decoupled = bool(group["decoupled_weight_decay"])
-        maximize = bool(group["maximize"])
-        shrink = 1.0 - lr * weight_decay if decoupled and weight_decay != 0 else None
-        l2 = 0.0 if decoupled else weight_decay
+        lr, beta1, beta2, eps, maximize, shrink, l2 = adam_options(group)
         for p, g in grads:
             s = self.state[p]
-            if not s:
-                s["step"] = 0
-                s["exp_avg"] = _buffer(p)
-                s["exp_avg_sq"] = _buffer(p)
-            s["step"] += 1
-            step = s["step"]
+            step = count_step(s, p, ("exp_avg", "exp_avg_sq"))
             bias_correction1 = 1 - beta1 ** step
             bias_correction2 = 1 - beta2 ** step
             rho_inf = 2 / (1 - beta2) - 1
@@ -77,14 +65,8 @@ def _radam(p, g, bufs, tmps, shrink, l2, maximize, lerp_w, lerp_c, beta2, bias_c
            bias_correction2_sqrt, eps, lr, rect):
     exp_avg, exp_avg_sq = bufs
     t0, t1, t2 = tmps
-    if shrink is not None:
-        np.multiply(p, shrink, out=p)
-    g = _effective_grad(p, g, l2, maximize, t0)
-    _lerp(exp_avg, g, lerp_w, lerp_c, t1)
-    np.multiply(exp_avg_sq, beta2, out=exp_avg_sq)
-    np.multiply(g, 1.0 - beta2, out=t1)
-    np.multiply(t1, g, out=t1)
-    np.add(exp_avg_sq, t1, out=exp_avg_sq)
+    g = update_moments(p, g, exp_avg, exp_avg_sq, t0, t1, shrink, l2, maximize, lerp_w, lerp_c,
+                       beta2)
     np.divide(exp_avg, bias_correction1, out=t2)
     np.multiply(t2, lr, out=t2)
     if rect is not None:

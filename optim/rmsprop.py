@@ -15,6 +15,7 @@ deviation rather than its root mean square.
 """
 import numpy as np
 
+from ._moments import common_options, count_step
 from .optimizer import Optimizer, _apply, _buffer, _effective_grad, _is_real, _lerp, \
     _lerp_weight
 
@@ -46,23 +47,17 @@ class RMSprop(Optimizer):
         return keys
 
     def _update_group(self, group, grads):
-        lr = float(group["lr"])
+        lr, eps, weight_decay, maximize = common_options(group)
         alpha = float(group["alpha"])
-        eps = float(group["eps"])
-        weight_decay = float(group["weight_decay"])
         momentum = float(group["momentum"])
         centered = bool(group["centered"])
-        maximize = bool(group["maximize"])
         for p, g in grads:
             s = self.state[p]
-            if not s:
-                s["step"] = 0
-                s["square_avg"] = _buffer(p)
+            count_step(s, p, ("square_avg",))
             if momentum > 0 and "momentum_buffer" not in s:
                 s["momentum_buffer"] = _buffer(p)
             if centered and "grad_avg" not in s:
                 s["grad_avg"] = _buffer(p)
-            s["step"] += 1
             buffers = [s["square_avg"]._data,
                        s["grad_avg"]._data if centered else None,
                        s["momentum_buffer"]._data if momentum > 0 else None]

@@ -150,6 +150,45 @@ def apply_inplace(t, fn, other, label):
     return t
 
 
+def unary_inplace(t, op, label, *operands):
+    """``t.<op>_(...)``: ``op`` (the out-of-place form, a function of one
+    tensor) computed on ``t``'s value and written back into it.  While
+    autograd records (``t`` or a tensor operand such as a clamp bound
+    requires grad) ``t`` takes over the result's history, as `apply_inplace`
+    does; otherwise the values are overwritten.  Either way nothing is
+    written when the result's dtype cannot be stored in ``t``."""
+    if _state.enabled and (t._rg or any(isinstance(o, Tensor) and o._rg for o in operands)):
+        if t._rg and t._grad_fn is None:
+            _leaf_error(t, label)
+        result = op(_history_copy(t))
+        _check_castable(result, t, label)
+        _rebase(t, result, label)
+        return t
+    _check_untracked_write(t, label)
+    result = op(t)
+    _check_castable(result, t, label)
+    _write(t, result._data, label)
+    return t
+
+
+def _check_castable(result, t, label):
+    """PyTorch's rule for writing a result into an existing tensor: no
+    float (or complex) into an integer tensor, no complex into a real one,
+    nothing but bool into a bool tensor (``int_tensor.sqrt_()`` is an
+    error; ``float32_tensor.clamp_(float64_bound)`` is not)."""
+    src, dst = result._data.dtype, t._data.dtype
+    if dst.kind == "b":
+        ok = src.kind == "b"
+    elif dst.kind in "iu":
+        ok = src.kind in "biu"
+    else:
+        ok = dst.kind == "c" or src.kind != "c"
+    if not ok:
+        raise DTypeError(f"{label}: the result has dtype {src}, which can't be cast to the "
+                         f"dtype {dst} of the tensor updated in place (as in PyTorch); use "
+                         f"the out-of-place form or convert the tensor first (e.g. .float())")
+
+
 def fill_inplace(t, value, label):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise ShapeError(f"{label}: the fill value must be a number or a 0-d tensor, got a "

@@ -26,50 +26,89 @@ _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
+# ------------------------------------------------- one-input op factory
+def _define(name, forward, backward, doc, quiet=False, **flags):
+    """A one-input `_Elementwise` class called ``name`` (named so graph nodes
+    read ``<name>Backward`` and other modules can import it), from a NumPy
+    ``forward(a)`` and a ``backward(ctx, g)``; ``quiet`` silences NumPy's
+    warnings for NaN/inf outside the domain (PyTorch gives them silently);
+    ``flags`` are class attributes (``_save_inputs``, ``_float_only``...)."""
+    if quiet:
+        def forward_(ctx, a):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return forward(a)
+    else:
+        def forward_(ctx, a):
+            return forward(a)
+    namespace = {"__slots__": (), "__module__": __name__, "__qualname__": name,
+                 "__doc__": doc, "forward": staticmethod(forward_),
+                 "backward": staticmethod(backward), **flags}
+    return type(name, (_Elementwise,), namespace)
+
+
+def _public(cls, name, doc, check=None):
+    """The function form ``name(input)`` of a one-input op: ``check`` (if
+    given) refuses an input first, then `unary` applies its dtype rules."""
+    def fn(input):
+        if check is not None:
+            check(name, input)
+        return unary(cls, input)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
 def _zeros_like(g):
     """The gradient of a step function: zeros, not ``g * 0`` (a NaN in
     ``g`` would survive that)."""
     return _wrap(np.zeros_like(g._data))
 
 
-# ------------------------------------------------------------- rounding
-class _Rounding(_Elementwise):
-    """Integer input is already rounded: it comes back as a copy of the
-    same dtype (PyTorch); the slope is zero everywhere it exists."""
-    __slots__ = ()
-    _float_only = False
-    _np = None
+def _refuse_non_float(op, x):
+    if x._data.dtype.kind != "f":
+        raise DTypeError(f"{op}(): defined for floating-point tensors only (as in PyTorch), "
+                         f"got dtype {x._data.dtype}")
 
-    @classmethod
-    def forward(cls, ctx, a):
+
+# ------------------------------------------------------------- rounding
+def _rounding(np_fn):
+    """Integer input is already rounded: it comes back as a copy of the
+    same dtype (PyTorch)."""
+    def forward(a):
         if a.dtype.kind in "biu":
             return a.copy()
-        return cls._np(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        return _zeros_like(g)
+        return np_fn(a)
+    return forward
 
 
-class Floor(_Rounding):
-    __slots__ = ()
-    _np = staticmethod(np.floor)
+def _step_backward(ctx, g):
+    """Rounding has slope zero wherever it exists: zeros, as PyTorch."""
+    return _zeros_like(g)
 
 
-class Ceil(_Rounding):
-    __slots__ = ()
-    _np = staticmethod(np.ceil)
+def _pass_through(ctx, g):
+    """frac's slope is 1: the gradient passes unchanged (as PyTorch)."""
+    return g
 
 
-class Trunc(_Rounding):
-    __slots__ = ()
-    _np = staticmethod(np.trunc)
+# class name, function name, NumPy forward, docstring (`round` is below:
+# it also takes ``decimals``)
+_ROUNDING = (
+    ("Floor", "floor", np.floor, "Largest integer <= x (elementwise); gradient zero."),
+    ("Ceil", "ceil", np.ceil, "Smallest integer >= x (elementwise); gradient zero."),
+    ("Trunc", "trunc", np.trunc, "x rounded toward zero; gradient zero."),
+)
+for _cls_name, _fn_name, _np_fn, _doc in _ROUNDING:
+    globals()[_cls_name] = _cls = _define(_cls_name, _rounding(_np_fn), _step_backward, _doc,
+                                          _float_only=False)
+    globals()[_fn_name] = _public(_cls, _fn_name, _doc)
+Round = _define("Round", _rounding(np.rint), _step_backward,
+                "Half to even, as PyTorch and NumPy both round.", _float_only=False)
 
-
-class Round(_Rounding):
-    """Half to even, as PyTorch and NumPy both round."""
-    __slots__ = ()
-    _np = staticmethod(np.rint)
+Frac = _define("Frac", lambda a: a - np.trunc(a), _pass_through,
+               "x - trunc(x); the slope is 1 (PyTorch passes the gradient through).")
+frac = _public(Frac, "frac", "The fractional part x - trunc(x) (floating-point tensors only).",
+               check=_refuse_non_float)
 
 
 class RoundDecimals(_Elementwise):
@@ -89,21 +128,6 @@ class RoundDecimals(_Elementwise):
         return _zeros_like(g), None
 
 
-def floor(input):
-    """Largest integer <= x (elementwise); gradient zero."""
-    return unary(Floor, input)
-
-
-def ceil(input):
-    """Smallest integer >= x (elementwise); gradient zero."""
-    return unary(Ceil, input)
-
-
-def trunc(input):
-    """x rounded toward zero; gradient zero."""
-    return unary(Trunc, input)
-
-
 def round(input, *, decimals=0):
     """x rounded half to even, to ``decimals`` decimal places; gradient zero."""
     if decimals == 0:
@@ -111,312 +135,78 @@ def round(input, *, decimals=0):
     return RoundDecimals.apply(input, int(decimals))
 
 
-class Frac(_Elementwise):
-    """x - trunc(x); the slope is 1 (PyTorch passes the gradient through)."""
-    __slots__ = ()
-
-    @staticmethod
-    def forward(ctx, a):
-        return a - np.trunc(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        return g
-
-
-def frac(input):
-    """The fractional part x - trunc(x) (floating-point tensors only)."""
-    _refuse_non_float("frac", input)
-    return Frac.apply(input)
-
-
-def _refuse_non_float(op, x):
-    if x._data.dtype.kind != "f":
-        raise DTypeError(f"{op}(): defined for floating-point tensors only (as in PyTorch), "
-                         f"got dtype {x._data.dtype}")
-
-
-# ------------------------------------------------- logarithms, exponentials
-class Log2(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.log2(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a * _LN2)
-
-
-class Log10(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.log10(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a * _LN10)
-
-
-class Log1p(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.log1p(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a + 1)
-
-
-class Expm1(_Elementwise):
-    __slots__ = ()
-    _save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.expm1(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * (out + 1)
-
-
-class Exp2(_Elementwise):
-    __slots__ = ()
-    _save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.exp2(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * (out * _LN2)
-
-
-class Rsqrt(_Elementwise):
-    __slots__ = ()
-    _save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return 1 / np.sqrt(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * (out * out * out * -0.5)
-
-
-# ----------------------------------------------------------- trigonometry
-class Tan(_Elementwise):
-    __slots__ = ()
-    _save_output = True
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.tan(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        out, = ctx.saved_tensors
-        return g * (out * out + 1)
-
-
-class Asin(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.arcsin(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * rsqrt(1 - a * a)
-
-
-class Acos(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.arccos(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return -g * rsqrt(1 - a * a)
-
-
-class Atan(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.arctan(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a * a + 1)
-
-
-class Sinh(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.sinh(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * unary(Cosh, a)
-
-
-class Cosh(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.cosh(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * unary(Sinh, a)
-
-
-class Asinh(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.arcsinh(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * rsqrt(a * a + 1)
-
-
-class Acosh(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.arccosh(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * rsqrt(a * a - 1)
-
-
-class Atanh(_Elementwise):
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf silently (PyTorch)
-            return np.arctanh(a)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (1 - a * a)
-
-
-# --------------------------------------------------------------- erf
+# ------------------------------------------------ smooth one-input functions
 _erf = np.frompyfunc(math.erf, 1, 1)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
-class Erf(_Elementwise):
-    """NumPy has no erf; ``math.erf`` (accurate to about 1 ulp) is mapped
-    over the array, about 0.1 microsecond per element."""
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.asarray(_erf(a), dtype=a.dtype)
-
-    @staticmethod
+def _on_input(derivative):
+    """Backward of an op that saves its input ``a``: ``derivative(g, a)``,
+    written with Tensor ops so it differentiates again."""
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * ((-(a * a)).exp() * _TWO_OVER_SQRT_PI)
+        return derivative(g, a)
+    return backward, {"_save_inputs": (0,)}
 
 
-class Erfc(_Elementwise):
-    """1 - erf(x) without the cancellation (``math.erfc``)."""
-    __slots__ = ()
-    _save_inputs = (0,)
-
-    @staticmethod
-    def forward(ctx, a):
-        return np.asarray(_erfc(a), dtype=a.dtype)
-
-    @staticmethod
+def _on_output(derivative):
+    """Backward of an op whose slope is cheapest from its result ``out``."""
     def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g * ((-(a * a)).exp() * -_TWO_OVER_SQRT_PI)
+        out, = ctx.saved_tensors
+        return derivative(g, out)
+    return backward, {"_save_output": True}
 
 
-def _unary_fn(cls, doc):
-    def fn(input):
-        return unary(cls, input)
-    fn.__name__ = cls.__name__.lower()
-    fn.__doc__ = doc
-    return fn
+# Float-valued ops (integers give float32; complex is refused), one line
+# each: class name, function name, NumPy forward, whether the domain has
+# edges where NumPy would warn (PyTorch gives NaN/inf silently), backward
+# (from the input or the output), docstring.  NumPy has no erf:
+# ``math.erf``/``math.erfc`` (about 1 ulp) are mapped over the array, about
+# 0.1 microsecond per element.
+_Q = True  # quiet: NaN/inf outside the domain without NumPy's warnings
+_SMOOTH = (
+    ("Log2", "log2", np.log2, _Q, _on_input(lambda g, a: g / (a * _LN2)), "Base-2 logarithm."),
+    ("Log10", "log10", np.log10, _Q, _on_input(lambda g, a: g / (a * _LN10)),
+     "Base-10 logarithm."),
+    ("Log1p", "log1p", np.log1p, _Q, _on_input(lambda g, a: g / (a + 1)),
+     "log(1 + x), accurate for small x."),
+    ("Expm1", "expm1", np.expm1, False, _on_output(lambda g, out: g * (out + 1)),
+     "exp(x) - 1, accurate for small x."),
+    ("Exp2", "exp2", np.exp2, False, _on_output(lambda g, out: g * (out * _LN2)),
+     "2 to the power x."),
+    ("Rsqrt", "rsqrt", lambda a: 1 / np.sqrt(a), _Q,
+     _on_output(lambda g, out: g * (out * out * out * -0.5)), "1 / sqrt(x)."),
+    ("Tan", "tan", np.tan, False, _on_output(lambda g, out: g * (out * out + 1)), "Tangent."),
+    ("Asin", "asin", np.arcsin, _Q, _on_input(lambda g, a: g * (1 - a * a).rsqrt()),
+     "Inverse sine (NaN outside [-1, 1])."),
+    ("Acos", "acos", np.arccos, _Q, _on_input(lambda g, a: -g * (1 - a * a).rsqrt()),
+     "Inverse cosine (NaN outside [-1, 1])."),
+    ("Atan", "atan", np.arctan, False, _on_input(lambda g, a: g / (a * a + 1)),
+     "Inverse tangent."),
+    ("Sinh", "sinh", np.sinh, False, _on_input(lambda g, a: g * a.cosh()), "Hyperbolic sine."),
+    ("Cosh", "cosh", np.cosh, False, _on_input(lambda g, a: g * a.sinh()),
+     "Hyperbolic cosine."),
+    ("Asinh", "asinh", np.arcsinh, False, _on_input(lambda g, a: g * (a * a + 1).rsqrt()),
+     "Inverse hyperbolic sine."),
+    ("Acosh", "acosh", np.arccosh, _Q, _on_input(lambda g, a: g * (a * a - 1).rsqrt()),
+     "Inverse hyperbolic cosine (NaN below 1)."),
+    ("Atanh", "atanh", np.arctanh, _Q, _on_input(lambda g, a: g / (1 - a * a)),
+     "Inverse hyperbolic tangent (NaN outside [-1, 1])."),
+    ("Erf", "erf", lambda a: np.asarray(_erf(a), dtype=a.dtype), False,
+     _on_input(lambda g, a: g * ((-(a * a)).exp() * _TWO_OVER_SQRT_PI)),
+     "The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x."),
+    ("Erfc", "erfc", lambda a: np.asarray(_erfc(a), dtype=a.dtype), False,
+     _on_input(lambda g, a: g * ((-(a * a)).exp() * -_TWO_OVER_SQRT_PI)),
+     "The complementary error function 1 - erf(x)."),
+)
+for _cls_name, _fn_name, _np_fn, _quiet, (_backward, _flags), _doc in _SMOOTH:
+    globals()[_cls_name] = _cls = _define(_cls_name, _np_fn, _backward, _doc, _quiet, **_flags)
+    globals()[_fn_name] = _public(_cls, _fn_name, _doc)
+del _cls_name, _fn_name, _np_fn, _quiet, _backward, _flags, _doc, _cls, _Q
 
-
-log2 = _unary_fn(Log2, "Base-2 logarithm.")
-log10 = _unary_fn(Log10, "Base-10 logarithm.")
-log1p = _unary_fn(Log1p, "log(1 + x), accurate for small x.")
-expm1 = _unary_fn(Expm1, "exp(x) - 1, accurate for small x.")
-exp2 = _unary_fn(Exp2, "2 to the power x.")
-rsqrt = _unary_fn(Rsqrt, "1 / sqrt(x).")
-tan = _unary_fn(Tan, "Tangent.")
-asin = _unary_fn(Asin, "Inverse sine (NaN outside [-1, 1]).")
-acos = _unary_fn(Acos, "Inverse cosine (NaN outside [-1, 1]).")
-atan = _unary_fn(Atan, "Inverse tangent.")
-sinh = _unary_fn(Sinh, "Hyperbolic sine.")
-cosh = _unary_fn(Cosh, "Hyperbolic cosine.")
-asinh = _unary_fn(Asinh, "Inverse hyperbolic sine.")
-acosh = _unary_fn(Acosh, "Inverse hyperbolic cosine (NaN below 1).")
-atanh = _unary_fn(Atanh, "Inverse hyperbolic tangent (NaN outside [-1, 1]).")
-erf = _unary_fn(Erf, "The error function 2/sqrt(pi) * integral of exp(-t^2) from 0 to x.")
-erfc = _unary_fn(Erfc, "The complementary error function 1 - erf(x).")
+# The one-input functions the table defines (Tensor methods and in-place
+# forms are generated from this list).
+UNARY_NAMES = tuple(row[1] for row in _ROUNDING + _SMOOTH)
 
 
 # ------------------------------------------------------------ binary ops
