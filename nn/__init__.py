@@ -36,3 +36,6 @@ from .losses_extra import (SmoothL1Loss, HuberLoss, KLDivLoss, CosineEmbeddingLo
 from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402
 from .layers.conv_more import Conv1d, ConvTranspose2d, Fold, Unfold  # noqa: E402
 from .layers.upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
+# ---- p-rnnx (issue 11): the Transformer's decoder side
+from .layers.transformer import (TransformerDecoderLayer, TransformerDecoder,  # noqa: E402
+                                 Transformer)

@@ -172,3 +172,302 @@ def test_torch_lstm_proj(dtype, tol, kwargs):
         np.testing.assert_allclose(p.grad.numpy(), tp[n].grad.numpy(), rtol=10 * tol,
                                    atol=10 * tol)
 
+
+
+# ========================================================= Transformer
+def np_layer_norm(x, w, b, eps=1e-5):
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+def np_mha(P, pre, q_in, kv_in, H, bias=None):
+    """Multi-head attention on (L, N, E) / (S, N, E) from the parameters
+    ``pre + in_proj_weight`` etc.; ``bias`` broadcastable to (N, H, L, S)."""
+    E = q_in.shape[-1]
+    W, b = P[pre + "in_proj_weight"], P[pre + "in_proj_bias"]
+    q, k, v = (t @ W[i * E:(i + 1) * E].T + b[i * E:(i + 1) * E]
+               for i, t in enumerate((q_in, kv_in, kv_in)))
+
+    def heads(t):                                   # (L, N, E) -> (N, H, L, E/H)
+        return t.reshape(t.shape[0], t.shape[1], H, E // H).transpose(1, 2, 0, 3)
+
+    q, k, v = heads(q), heads(k), heads(v)
+    s = q @ k.transpose(0, 1, 3, 2) / math.sqrt(E // H)
+    if bias is not None:
+        s = s + bias
+    p = np.exp(s - s.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    o = (p @ v).transpose(2, 0, 1, 3).reshape(q_in.shape[0], q_in.shape[1], E)
+    return o @ P[pre + "out_proj.weight"].T + P[pre + "out_proj.bias"]
+
+
+def np_decoder_layer(P, tgt, mem, H, norm_first, tgt_bias=None, mem_bias=None):
+    """PyTorch's documented decoder layer (dropout off), relu activation."""
+    def norm(i, x):
+        return np_layer_norm(x, P[f"norm{i}.weight"], P[f"norm{i}.bias"])
+
+    def ff(x):
+        h = np.maximum(x @ P["linear1.weight"].T + P["linear1.bias"], 0)
+        return h @ P["linear2.weight"].T + P["linear2.bias"]
+
+    x = tgt
+    if norm_first:
+        y = norm(1, x)
+        x = x + np_mha(P, "self_attn.", y, y, H, tgt_bias)
+        x = x + np_mha(P, "multihead_attn.", norm(2, x), mem, H, mem_bias)
+        return x + ff(norm(3, x))
+    x = norm(1, x + np_mha(P, "self_attn.", x, x, H, tgt_bias))
+    x = norm(2, x + np_mha(P, "multihead_attn.", x, mem, H, mem_bias))
+    return norm(3, x + ff(x))
+
+
+def params64(module):
+    return {n: p.detach().numpy() for n, p in module.named_parameters()}
+
+
+def randomize_(module):
+    """Non-trivial norms and biases (PyTorch starts them at 1 and 0)."""
+    with ag.no_grad():
+        for p in module.parameters():
+            p.copy_(ag.tensor(R.standard_normal(p.shape) * 0.5, dtype=p.dtype))
+
+
+DECODER_NAMES = [
+    ("self_attn.in_proj_weight", (12, 4)), ("self_attn.in_proj_bias", (12,)),
+    ("self_attn.out_proj.weight", (4, 4)), ("self_attn.out_proj.bias", (4,)),
+    ("multihead_attn.in_proj_weight", (12, 4)), ("multihead_attn.in_proj_bias", (12,)),
+    ("multihead_attn.out_proj.weight", (4, 4)), ("multihead_attn.out_proj.bias", (4,)),
+    ("linear1.weight", (8, 4)), ("linear1.bias", (8,)), ("linear2.weight", (4, 8)),
+    ("linear2.bias", (4,)), ("norm1.weight", (4,)), ("norm1.bias", (4,)),
+    ("norm2.weight", (4,)), ("norm2.bias", (4,)), ("norm3.weight", (4,)), ("norm3.bias", (4,))]
+
+
+class TestTransformerDecoderLayer:
+    def test_names_shapes_and_submodules(self):
+        layer = nn.TransformerDecoderLayer(4, 2, 8)
+        assert names_shapes(layer) == DECODER_NAMES
+        assert [n for n, _ in layer.named_children()] == [
+            "self_attn", "multihead_attn", "linear1", "dropout", "linear2", "norm1", "norm2",
+            "norm3", "dropout1", "dropout2", "dropout3"]
+        assert all(layer.get_submodule(f"dropout{i}").p == 0.1 for i in ("", 1, 2, 3))
+        no_bias = nn.TransformerDecoderLayer(4, 2, 8, bias=False)
+        assert [n for n, _ in names_shapes(no_bias)] == [
+            "self_attn.in_proj_weight", "self_attn.out_proj.weight",
+            "multihead_attn.in_proj_weight", "multihead_attn.out_proj.weight",
+            "linear1.weight", "linear2.weight", "norm1.weight", "norm2.weight", "norm3.weight"]
+
+    @pytest.mark.parametrize("norm_first", [False, True])
+    def test_values_follow_the_equations(self, norm_first):
+        layer = nn.TransformerDecoderLayer(4, 2, 8, dropout=0.3, norm_first=norm_first,
+                                           dtype=np.float64).eval()
+        randomize_(layer)
+        tgt, mem = R.standard_normal((3, 2, 4)), R.standard_normal((5, 2, 4))
+        causal = nn.Transformer.generate_square_subsequent_mask(3, dtype=np.float64)
+        pad = np.zeros((2, 5), bool)
+        pad[1, 0] = True                             # batch 1 may not read memory position 0
+        out = layer(ag.tensor(tgt), ag.tensor(mem), tgt_mask=causal,
+                    memory_key_padding_mask=ag.tensor(pad))
+        mem_bias = np.where(pad, -np.inf, 0.0)[:, None, None, :]
+        want = np_decoder_layer(params64(layer), tgt, mem, 2, norm_first,
+                                causal.numpy(), mem_bias)
+        assert out.shape == (3, 2, 4) and out.dtype == np.float64
+        np.testing.assert_allclose(out.detach().numpy(), want, atol=1e-12)
+
+    def test_batch_first_and_unbatched_agree(self):
+        ag.manual_seed(0)
+        seq = nn.TransformerDecoderLayer(4, 2, 8, dropout=0.0, dtype=np.float64)
+        bf = nn.TransformerDecoderLayer(4, 2, 8, dropout=0.0, batch_first=True,
+                                        dtype=np.float64)
+        bf.load_state_dict(seq.state_dict())
+        tgt, mem = R.standard_normal((3, 2, 4)), R.standard_normal((5, 2, 4))
+        ref = seq(ag.tensor(tgt), ag.tensor(mem)).detach().numpy()
+        got = bf(ag.tensor(tgt.transpose(1, 0, 2)), ag.tensor(mem.transpose(1, 0, 2)))
+        np.testing.assert_allclose(got.detach().numpy().transpose(1, 0, 2), ref, atol=1e-12)
+        one = seq(ag.tensor(tgt[:, 1]), ag.tensor(mem[:, 1]))
+        np.testing.assert_allclose(one.detach().numpy(), ref[:, 1], atol=1e-12)
+
+    def test_dropout_only_in_training(self):
+        layer = nn.TransformerDecoderLayer(4, 2, 8, dropout=0.5, dtype=np.float64)
+        tgt, mem = ag.tensor(R.standard_normal((3, 2, 4))), ag.tensor(R.standard_normal((5, 2, 4)))
+        ag.manual_seed(1)
+        a = layer(tgt, mem).detach().numpy()
+        b = layer(tgt, mem).detach().numpy()
+        assert not np.allclose(a, b)
+        layer.eval()
+        np.testing.assert_array_equal(layer(tgt, mem).detach().numpy(),
+                                      layer(tgt, mem).detach().numpy())
+
+    @pytest.mark.parametrize("norm_first", [False, True])
+    def test_gradcheck_tgt_and_memory(self, norm_first):
+        layer = nn.TransformerDecoderLayer(4, 2, 6, dropout=0.0, activation="gelu",
+                                           norm_first=norm_first, dtype=np.float64)
+        causal = nn.Transformer.generate_square_subsequent_mask(3, dtype=np.float64)
+
+        def fn(tgt, mem):
+            return layer(tgt, mem, tgt_mask=causal, tgt_is_causal=True)
+
+        inputs = [t64((3, 2, 4)), t64((2, 2, 4))]
+        assert ag.gradcheck(fn, inputs)
+        assert ag.gradgradcheck(fn, inputs)
+
+    def test_activation_callable_and_errors(self):
+        layer = nn.TransformerDecoderLayer(4, 2, 8, activation=ag.tanh)
+        assert layer.activation is ag.tanh
+        with pytest.raises(RuntimeError, match="TransformerDecoderLayer: activation should be "
+                                               "'relu' or 'gelu'.*not 'tanh'"):
+            nn.TransformerDecoderLayer(4, 2, activation="tanh")
+        with pytest.raises(AssertionError, match="embed_dim must be divisible by num_heads"):
+            nn.TransformerDecoderLayer(6, 4)
+        layer = nn.TransformerDecoderLayer(4, 2, 8)
+        with pytest.raises(RuntimeError, match="is_causal=True is a hint that attn_mask is "
+                                               "the causal mask; pass attn_mask too"):
+            layer(ag.zeros(3, 2, 4), ag.zeros(5, 2, 4), tgt_is_causal=True)
+
+
+class TestTransformerDecoderAndTransformer:
+    def test_decoder_stacks_independent_copies_then_norm(self):
+        layer = nn.TransformerDecoderLayer(4, 2, 8, dropout=0.0, dtype=np.float64)
+        dec = nn.TransformerDecoder(layer, 2, norm=nn.LayerNorm(4, dtype=np.float64))
+        randomize_(dec)
+        assert dec.layers[0] is not layer and dec.layers[0] is not dec.layers[1]
+        names = [n for n, _ in names_shapes(dec)]
+        assert names == [f"layers.{i}.{n}" for i in (0, 1) for n, _ in DECODER_NAMES] + [
+            "norm.weight", "norm.bias"]
+        tgt, mem = ag.tensor(R.standard_normal((3, 2, 4))), ag.tensor(R.standard_normal((4, 2, 4)))
+        mask = nn.Transformer.generate_square_subsequent_mask(3, dtype=np.float64)
+        want = dec.norm(dec.layers[1](dec.layers[0](tgt, mem, tgt_mask=mask), mem,
+                                      tgt_mask=mask))
+        got = dec(tgt, mem, tgt_mask=mask)
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+
+    def test_square_subsequent_mask(self):
+        m = nn.Transformer.generate_square_subsequent_mask(3)
+        inf = -np.inf
+        np.testing.assert_array_equal(m.numpy(), [[0, inf, inf], [0, 0, inf], [0, 0, 0]])
+        assert m.dtype == np.float32 and not m.requires_grad
+        assert nn.Transformer.generate_square_subsequent_mask(2, dtype=np.float64).dtype \
+            == np.float64
+        assert nn.Transformer.generate_square_subsequent_mask(0).shape == (0, 0)
+
+    def test_transformer_structure_and_init(self):
+        ag.manual_seed(0)
+        tr = nn.Transformer(4, 2, num_encoder_layers=1, num_decoder_layers=2,
+                            dim_feedforward=8)
+        sd = tr.state_dict()
+        assert len(sd) == 12 + 2 + 2 * 18 + 2      # encoder layer, its norm, decoder layers, norm
+        assert [k for k in sd if "layers" not in k] == [
+            "encoder.norm.weight", "encoder.norm.bias", "decoder.norm.weight",
+            "decoder.norm.bias"]
+        assert isinstance(tr.encoder, nn.TransformerEncoder)
+        assert isinstance(tr.decoder, nn.TransformerDecoder)
+        assert (tr.d_model, tr.nhead, tr.batch_first) == (4, 2, False)
+        w = sd["decoder.layers.1.linear1.weight"].numpy()
+        bound = math.sqrt(6 / (4 + 8))               # Xavier-uniform for every matrix
+        assert np.abs(w).max() <= bound and np.abs(w).max() > bound / 2
+        assert not sd["decoder.layers.0.self_attn.in_proj_bias"].numpy().any()
+        out = tr(ag.randn(5, 3, 4), ag.randn(6, 3, 4))
+        assert out.shape == (6, 3, 4) and out.dtype == np.float32
+
+    def test_transformer_composes_encoder_and_decoder(self):
+        tr = nn.Transformer(4, 2, 1, 1, 8, dropout=0.0, batch_first=True, norm_first=True,
+                            dtype=np.float64)
+        src, tgt = ag.tensor(R.standard_normal((2, 5, 4))), ag.tensor(R.standard_normal((2, 3, 4)))
+        mask = nn.Transformer.generate_square_subsequent_mask(3, dtype=np.float64)
+        pad = ag.tensor(np.array([[False] * 5, [False] * 4 + [True]]))
+        got = tr(src, tgt, tgt_mask=mask, src_key_padding_mask=pad,
+                 memory_key_padding_mask=pad)
+        memory = tr.encoder(src, src_key_padding_mask=pad)
+        want = tr.decoder(tgt, memory, tgt_mask=mask, memory_key_padding_mask=pad)
+        np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+
+    def test_custom_encoder_decoder(self):
+        class PassThrough(nn.Module):
+            def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+                return src
+
+        enc = PassThrough()
+        dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(4, 2, 8, dropout=0.0), 1)
+        tr = nn.Transformer(4, 2, custom_encoder=enc, custom_decoder=dec)
+        assert tr.encoder is enc and tr.decoder is dec
+        assert all(k.startswith("decoder.layers.0.") for k in tr.state_dict())
+        src, tgt = ag.randn(5, 1, 4), ag.randn(2, 1, 4)
+        np.testing.assert_array_equal(tr(src, tgt).detach().numpy(),
+                                      dec(tgt, src).detach().numpy())
+
+    def test_transformer_input_errors_change_nothing(self):
+        tr = nn.Transformer(4, 2, 1, 1, 8)
+        before = {k: v.numpy().copy() for k, v in tr.state_dict().items()}
+        with pytest.raises(RuntimeError, match=r"the batch number of src and tgt must be "
+                                               r"equal, got src \(3, 2, 4\) and tgt "
+                                               r"\(3, 3, 4\)"):
+            tr(ag.zeros(3, 2, 4), ag.zeros(3, 3, 4))
+        with pytest.raises(RuntimeError, match=r"the feature number of src and tgt must be "
+                                               r"equal to d_model=4"):
+            tr(ag.zeros(3, 2, 4), ag.zeros(3, 2, 5))
+        with pytest.raises(TypeError, match="argument 'tgt' \\(position 2\\) must be Tensor"):
+            tr(ag.zeros(3, 2, 4), [[0.0] * 4])
+        after = tr.state_dict()
+        assert all(np.array_equal(before[k], after[k].numpy()) for k in before)
+
+
+def _torch_load(ours, tm):
+    torch = pytest.importorskip("torch")
+    sd = {k: v.detach().numpy().copy() for k, v in tm.state_dict().items()}
+    assert names_shapes(ours) == [(k, v.shape) for k, v in sd.items()]
+    ours.load_state_dict({k: ag.tensor(v) for k, v in sd.items()})
+    tm.load_state_dict({k: torch.tensor(v.detach().numpy()) for k, v in ours.state_dict().items()})
+
+
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 1e-5), (np.float64, 1e-10)])
+@pytest.mark.parametrize("kwargs", [dict(), dict(norm_first=True, batch_first=True,
+                                                 activation="gelu")])
+def test_torch_decoder_layer(dtype, tol, kwargs):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    tdt = torch.float64 if dtype == np.float64 else torch.float32
+    tm = torch.nn.TransformerDecoderLayer(8, 2, 16, **kwargs).to(tdt).eval()
+    ours = nn.TransformerDecoderLayer(8, 2, 16, dtype=dtype, **kwargs).eval()
+    _torch_load(ours, tm)
+    bf = kwargs.get("batch_first", False)
+    tgt = R.standard_normal((2, 4, 8) if bf else (4, 2, 8)).astype(dtype)
+    mem = R.standard_normal((2, 5, 8) if bf else (5, 2, 8)).astype(dtype)
+    pad = np.zeros((2, 4), bool)
+    pad[0, 3] = True
+    mask = np.triu(np.ones((4, 4), bool), 1)          # bool: True = masked out
+    tt, tmem = torch.tensor(tgt, requires_grad=True), torch.tensor(mem, requires_grad=True)
+    ot, omem = ag.tensor(tgt, requires_grad=True), ag.tensor(mem, requires_grad=True)
+    tout = tm(tt, tmem, tgt_mask=torch.tensor(mask), tgt_key_padding_mask=torch.tensor(pad))
+    oout = ours(ot, omem, tgt_mask=ag.tensor(mask), tgt_key_padding_mask=ag.tensor(pad))
+    assert oout.dtype == dtype
+    np.testing.assert_allclose(oout.detach().numpy(), tout.detach().numpy(), rtol=tol, atol=tol)
+    proj = R.standard_normal(tgt.shape).astype(dtype)
+    (tout * torch.tensor(proj)).sum().backward()
+    (oout * ag.tensor(proj)).sum().backward()
+    for a, b in ((ot, tt), (omem, tmem)):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=10 * tol, atol=10 * tol)
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")
+@pytest.mark.parametrize("dtype,tol", [(np.float32, 1e-5), (np.float64, 1e-10)])
+def test_torch_transformer(dtype, tol):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    tdt = torch.float64 if dtype == np.float64 else torch.float32
+    tm = torch.nn.Transformer(8, 2, 2, 2, 16).to(tdt).eval()
+    ours = nn.Transformer(8, 2, 2, 2, 16, dtype=dtype).eval()
+    _torch_load(ours, tm)
+    src = R.standard_normal((5, 3, 8)).astype(dtype)
+    tgt = R.standard_normal((4, 3, 8)).astype(dtype)
+    mpad = np.zeros((3, 5), bool)
+    mpad[2, 1:3] = True
+    tmask = torch.nn.Transformer.generate_square_subsequent_mask(4, dtype=tdt)
+    omask = nn.Transformer.generate_square_subsequent_mask(4, dtype=dtype)
+    np.testing.assert_array_equal(omask.numpy(), tmask.numpy())
+    with torch.no_grad():
+        tout = tm(torch.tensor(src), torch.tensor(tgt), tgt_mask=tmask, tgt_is_causal=True,
+                  memory_key_padding_mask=torch.tensor(mpad))
+    oout = ours(ag.tensor(src), ag.tensor(tgt), tgt_mask=omask, tgt_is_causal=True,
+                memory_key_padding_mask=ag.tensor(mpad))
+    assert oout.dtype == dtype
+    np.testing.assert_allclose(oout.detach().numpy(), tout.numpy(), rtol=tol, atol=tol)
