@@ -165,9 +165,9 @@ class TransformerDecoderLayer(Module):
 
 
 class TransformerDecoder(Module):
-    """``num_layers`` independent copies of ``decoder_layer`` (as
-    ``layers.0``, ``layers.1``, ...), each attending to the same
-    ``memory``, then ``norm`` if given."""
+    """A stack of decoder layers: ``num_layers`` independent copies of
+    ``decoder_layer`` (as ``layers.0``, ``layers.1``, ...), each attending
+    to the same ``memory``, then ``norm`` if given."""
 
     def __init__(self, decoder_layer, num_layers, norm=None):
         super().__init__()
