@@ -471,3 +471,197 @@ def test_torch_transformer(dtype, tol):
                 memory_key_padding_mask=ag.tensor(mpad))
     assert oout.dtype == dtype
     np.testing.assert_allclose(oout.detach().numpy(), tout.numpy(), rtol=tol, atol=tol)
+
+
+# ============================================ nn.utils.rnn and packed input
+from nn.utils.rnn import (PackedSequence, pack_padded_sequence, pack_sequence,  # noqa: E402
+                          pad_packed_sequence, pad_sequence, unpack_sequence, unpad_sequence)
+
+
+class TestPadAndPack:
+    def seqs(self):
+        return [t64((3, 2)), t64((1, 2)), t64((2, 2))]
+
+    def test_import_paths(self):
+        import importlib
+        import chainrule
+        assert importlib.import_module("nn.utils.rnn").pad_sequence is pad_sequence
+        assert importlib.import_module("chainrule.nn.utils.rnn") is nn.utils.rnn
+        assert chainrule.nn.utils.rnn.PackedSequence is PackedSequence
+
+    @pytest.mark.parametrize("side", ["right", "left"])
+    def test_pad_sequence_values_and_gradient(self, side):
+        seqs = self.seqs()
+        out = pad_sequence(seqs, padding_value=-1.0, padding_side=side)
+        want = np.full((3, 3, 2), -1.0)
+        for b, s in enumerate(seqs):
+            n = s.shape[0]
+            rows = slice(0, n) if side == "right" else slice(3 - n, 3)
+            want[rows, b] = s.detach().numpy()
+        assert out.shape == (3, 3, 2) and out.dtype == np.float64
+        np.testing.assert_array_equal(out.detach().numpy(), want)
+        bf = pad_sequence(seqs, batch_first=True, padding_value=-1.0, padding_side=side)
+        np.testing.assert_array_equal(bf.detach().numpy(), want.transpose(1, 0, 2))
+        assert ag.gradcheck(lambda *s: pad_sequence(list(s), padding_side=side), seqs)
+        stacked = t64((2, 3, 2))                     # a tensor is its list of rows (L, *)
+        np.testing.assert_array_equal(pad_sequence(stacked).detach().numpy(),
+                                      stacked.detach().numpy().transpose(1, 0, 2))
+
+    def test_pack_and_unpack_round_trip(self):
+        seqs = self.seqs()
+        packed = pack_sequence(seqs, enforce_sorted=False)
+        assert isinstance(packed, PackedSequence) and isinstance(packed, tuple)
+        np.testing.assert_array_equal(packed.batch_sizes.numpy(), [3, 2, 1])
+        assert packed.batch_sizes.dtype == np.int64
+        np.testing.assert_array_equal(packed.sorted_indices.numpy(), [0, 2, 1])
+        np.testing.assert_array_equal(packed.unsorted_indices.numpy(), [0, 2, 1])
+        s = [x.detach().numpy() for x in seqs]     # step 0 of sequences 0, 2, 1; step 1 of 0, 2
+        want = np.stack([s[0][0], s[2][0], s[1][0], s[0][1], s[2][1], s[0][2]])
+        np.testing.assert_array_equal(packed.data.detach().numpy(), want)
+        padded, lengths = pad_packed_sequence(packed, batch_first=True, padding_value=7.0,
+                                              total_length=4)
+        assert padded.shape == (3, 4, 2) and lengths.dtype == np.int64
+        np.testing.assert_array_equal(lengths.numpy(), [3, 1, 2])
+        np.testing.assert_array_equal(padded.detach().numpy()[1, 1:], 7.0)
+        for a, b in zip(unpack_sequence(packed), seqs):
+            np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+        for a, b in zip(unpad_sequence(padded, lengths, batch_first=True), seqs):
+            np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+        sorted_packed = pack_sequence([seqs[0], seqs[2], seqs[1]])
+        assert sorted_packed.sorted_indices is None and sorted_packed.unsorted_indices is None
+
+    def test_gradients_flow_through_pack_and_pad(self):
+        x = t64((4, 3, 2))
+
+        def fn(x):
+            packed = pack_padded_sequence(x, [2, 4, 1], enforce_sorted=False)
+            return pad_packed_sequence(packed, padding_value=3.0)[0]
+
+        assert ag.gradcheck(fn, [x])
+        out = fn(x)
+        out.sum().backward()
+        want = np.zeros((4, 3, 2))
+        for b, n in enumerate([2, 4, 1]):
+            want[:n, b] = 1.0                        # padding steps get no gradient
+        np.testing.assert_array_equal(x.grad.numpy(), want)
+
+    def test_errors(self):
+        with pytest.raises(RuntimeError, match="received an empty list of sequences"):
+            pad_sequence([])
+        with pytest.raises(RuntimeError, match="padding_side to be one of left or right"):
+            pad_sequence(self.seqs(), padding_side="middle")
+        with pytest.raises(RuntimeError, match=r"sequences\[1\] has shape \(2, 3\)"):
+            pad_sequence([ag.zeros(2, 2), ag.zeros(2, 3)])
+        with pytest.raises(RuntimeError, match="`lengths` array must be sorted in decreasing "
+                                               "order when `enforce_sorted` is True"):
+            pack_sequence(self.seqs())
+        with pytest.raises(RuntimeError, match="Length of all samples has to be greater "
+                                               "than 0"):
+            pack_padded_sequence(ag.zeros(3, 2, 1), [3, 0])
+        with pytest.raises(RuntimeError, match=r"a length \(4\) exceeds the input's 3 time "
+                                               r"steps"):
+            pack_padded_sequence(ag.zeros(3, 2, 1), [4, 2])
+        packed = pack_sequence(self.seqs(), enforce_sorted=False)
+        with pytest.raises(ValueError, match="Expected total_length to be at least the length "
+                                             "of the longest sequence in input, but got "
+                                             "total_length=2 and max sequence length being 3"):
+            pad_packed_sequence(packed, total_length=2)
+
+
+class TestPackedRecurrent:
+    @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+    def test_packed_equals_running_each_sequence_alone(self, kind):
+        m = getattr(nn, kind)(2, 3, num_layers=2, bidirectional=True).double()
+        lengths = [2, 4, 1]
+        x = R.standard_normal((4, 3, 2))
+        packed = pack_padded_sequence(ag.tensor(x), lengths, enforce_sorted=False)
+        out, final = m(packed)
+        assert isinstance(out, PackedSequence)
+        np.testing.assert_array_equal(out.batch_sizes.numpy(), packed.batch_sizes.numpy())
+        padded, _ = pad_packed_sequence(out)
+        h_n = final[0] if kind == "LSTM" else final
+        assert padded.shape == (4, 3, 6) and h_n.shape == (4, 3, 3)
+        for b, n in enumerate(lengths):               # unbatched run on the valid steps only
+            alone, fin = m(ag.tensor(x[:n, b]))
+            np.testing.assert_allclose(padded.detach().numpy()[:n, b],
+                                       alone.detach().numpy(), atol=1e-12)
+            np.testing.assert_array_equal(padded.detach().numpy()[n:, b], 0.0)
+            fin = fin[0] if kind == "LSTM" else fin
+            np.testing.assert_allclose(h_n.detach().numpy()[:, b], fin.detach().numpy(),
+                                       atol=1e-12)
+
+    def test_packed_lstm_with_initial_state_and_gradcheck(self):
+        m = nn.LSTM(2, 3, proj_size=2, bidirectional=True).double()
+        x, h0, c0 = t64((3, 2, 2)), t64((2, 2, 2)), t64((2, 2, 3))
+
+        def fn(x, h0, c0):
+            out, (h, c) = m(pack_padded_sequence(x, [1, 3], enforce_sorted=False), (h0, c0))
+            return pad_packed_sequence(out)[0].sum() + (h * c[..., :2]).sum()
+
+        assert ag.gradcheck(fn, [x, h0, c0])
+        # sequence 0 (length 1) starts from h0[:, 0] and ends after one step
+        out, (h, c) = m(pack_padded_sequence(x, [1, 3], enforce_sorted=False), (h0, c0))
+        alone, (ha, ca) = m(x[:1, 0], (h0[:, 0], c0[:, 0]))
+        np.testing.assert_allclose(h.detach().numpy()[:, 0], ha.detach().numpy(), atol=1e-12)
+        np.testing.assert_allclose(c.detach().numpy()[:, 0], ca.detach().numpy(), atol=1e-12)
+
+
+class TestRecurrentConventions:
+    @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+    def test_batch_first_and_unbatched_agree_with_seq_first(self, kind):
+        ag.manual_seed(0)
+        seq = getattr(nn, kind)(2, 3, num_layers=2, bidirectional=True).double()
+        bf = getattr(nn, kind)(2, 3, num_layers=2, bidirectional=True, batch_first=True).double()
+        bf.load_state_dict(seq.state_dict())
+        x = R.standard_normal((4, 2, 2))
+        ref, _ = seq(ag.tensor(x))
+        got, _ = bf(ag.tensor(x.transpose(1, 0, 2)))
+        np.testing.assert_allclose(got.detach().numpy().transpose(1, 0, 2),
+                                   ref.detach().numpy(), atol=1e-12)
+        one, fin = seq(ag.tensor(x[:, 1]))
+        np.testing.assert_allclose(one.detach().numpy(), ref.detach().numpy()[:, 1], atol=1e-12)
+        h = fin[0] if kind == "LSTM" else fin
+        assert h.shape == (4, 3)
+
+    def test_dropout_between_layers_only_in_training(self):
+        m = nn.GRU(2, 3, num_layers=2, dropout=0.5).double()
+        x = ag.tensor(R.standard_normal((4, 2, 2)))
+        ag.manual_seed(0)
+        a, b = m(x)[0].detach().numpy(), m(x)[0].detach().numpy()
+        assert not np.allclose(a, b)
+        m.eval()
+        np.testing.assert_array_equal(m(x)[0].detach().numpy(), m(x)[0].detach().numpy())
+        no_dropout = nn.GRU(2, 3, num_layers=2, dropout=0.0).double()
+        no_dropout.load_state_dict(m.state_dict())
+        np.testing.assert_array_equal(m(x)[0].detach().numpy(),
+                                      no_dropout(x)[0].detach().numpy())
+
+
+@pytest.mark.parametrize("kind,kwargs", [("RNN", dict(num_layers=2, bidirectional=True)),
+                                         ("GRU", dict(bidirectional=True)),
+                                         ("LSTM", dict(num_layers=2, bidirectional=True,
+                                                       proj_size=2))])
+def test_torch_packed(kind, kwargs):
+    torch = pytest.importorskip("torch")
+    from torch.nn.utils import rnn as trnn
+    torch.manual_seed(0)
+    tm = getattr(torch.nn, kind)(3, 4, **kwargs).double()
+    ours = getattr(nn, kind)(3, 4, dtype=np.float64, **kwargs)
+    _torch_load(ours, tm)
+    x, lengths = R.standard_normal((5, 3, 3)), [2, 5, 3]
+    xt, xo = torch.tensor(x, requires_grad=True), ag.tensor(x, requires_grad=True)
+    tp = trnn.pack_padded_sequence(xt, lengths, enforce_sorted=False)
+    op = pack_padded_sequence(xo, lengths, enforce_sorted=False)
+    for a, b in zip(op, tp):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tout, tfin = tm(tp)
+    oout, ofin = ours(op)
+    th, oh = (tfin[0], ofin[0]) if kind == "LSTM" else (tfin, ofin)
+    np.testing.assert_allclose(oout.data.detach().numpy(), tout.data.detach().numpy(),
+                               atol=1e-12)
+    np.testing.assert_allclose(oh.detach().numpy(), th.detach().numpy(), atol=1e-12)
+    (trnn.pad_packed_sequence(tout)[0].sum() + th.sum()).backward()
+    (pad_packed_sequence(oout)[0].sum() + oh.sum()).backward()
+    np.testing.assert_allclose(xo.grad.numpy(), xt.grad.numpy(), atol=1e-12)

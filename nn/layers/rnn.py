@@ -25,6 +25,7 @@ from ..module import Module
 from ..parameter import Parameter
 from .dropout import dropout as _dropout
 from .linear import _affine
+from ..utils.rnn import PackedSequence
 
 
 # ------------------------------------------------------------ one step
@@ -107,6 +108,33 @@ def _proj_size_arg(proj_size, hidden_size, mode, where):
     return proj_size
 
 
+def _rows(state, b):
+    """The first b rows of a state (h, or the LSTM's (h, c))."""
+    if isinstance(state, tuple):
+        return tuple(s[:b] for s in state)
+    return state[:b]
+
+
+def _with_rows(new, state, b):
+    """``state`` with its first rows replaced by ``new``."""
+    if isinstance(state, tuple):
+        return tuple(_with_rows(n, s, b) for n, s in zip(new, state))
+    return new if b == state.shape[0] else ag.cat([new, state[b:]], 0)
+
+
+def _permute_hidden(hx, indices):
+    """hx (or (h, c)) with its batch dim (1) reordered by ``indices``; as
+    given when there is nothing to reorder (or hx is not a 3-D Tensor, for
+    the shape checks to name)."""
+    if hx is None or indices is None:
+        return hx
+    if isinstance(hx, (tuple, list)):
+        return tuple(_permute_hidden(t, indices) for t in hx)
+    if not isinstance(hx, Tensor) or hx.ndim != 3:
+        return hx
+    return hx[:, indices._data]
+
+
 # ----------------------------------------------------------- the layers
 class RNNBase(Module):
     """Shared by RNN, LSTM and GRU: the parameters, the unrolling over time,
@@ -179,6 +207,8 @@ class RNNBase(Module):
         raise NotImplementedError
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         where = type(self).__name__
         dtype = self.weight_ih_l0.dtype
         _check_input(where, input, self.input_size, dtype, (2, 3))
@@ -189,18 +219,36 @@ class RNNBase(Module):
             x = input.transpose(0, 1) if self.batch_first else input
         state = self._initial_state(hx, x.shape[1], batched, dtype)
         out, finals = self._layers(x, state)
-        if self._has_cell:
-            h_n = ag.stack([f[0] for f in finals])
-            c_n = ag.stack([f[1] for f in finals])
-            final = (h_n, c_n) if batched else (h_n.squeeze(1), c_n.squeeze(1))
-        else:
-            h_n = ag.stack(finals)
-            final = h_n if batched else h_n.squeeze(1)
         if not batched:
             out = out.squeeze(1)
         elif self.batch_first:
             out = out.transpose(0, 1)
-        return out, final
+        return out, self._final(finals, batched)
+
+    def _forward_packed(self, packed, hx):
+        """A PackedSequence in, a PackedSequence out (as PyTorch): each time
+        step runs only the sequences still going, so padding never enters a
+        state and h_n holds every sequence's state at its own last step (the
+        reverse direction starts there).  ``hx`` and h_n are in the batch's
+        original order."""
+        where = type(self).__name__
+        dtype = self.weight_ih_l0.dtype
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        _check_input(where, data, self.input_size, dtype, (2,))
+        sizes = [int(b) for b in batch_sizes._data]
+        state = self._initial_state(_permute_hidden(hx, sorted_indices), sizes[0], True, dtype)
+        out, finals = self._layers(data, state, sizes)
+        final = _permute_hidden(self._final(finals, True), unsorted_indices)
+        return packed._replace(data=out), final
+
+    def _final(self, finals, batched):
+        """h_n (and c_n) stacked over (layer, direction)."""
+        if self._has_cell:
+            h_n = ag.stack([f[0] for f in finals])
+            c_n = ag.stack([f[1] for f in finals])
+            return (h_n, c_n) if batched else (h_n.squeeze(1), c_n.squeeze(1))
+        h_n = ag.stack(finals)
+        return h_n if batched else h_n.squeeze(1)
 
     def _initial_state(self, hx, batch, batched, dtype):
         """One state per (layer, direction), from ``hx`` or zeros."""
@@ -226,14 +274,17 @@ class RNNBase(Module):
         h = hx if batched else hx.unsqueeze(1)
         return [h[i] for i in range(n)]
 
-    def _layers(self, x, states):
+    def _layers(self, x, states, batch_sizes=None):
+        """All layers over x: (L, N, in), or packed data (sum of lengths,
+        in) with its ``batch_sizes``."""
         directions = 2 if self.bidirectional else 1
         finals = []
         for layer in range(self.num_layers):
             outs = []
             for d in range(directions):
-                seq, final = self._direction(x, states[layer * directions + d],
-                                             self._weights(layer, d), reverse=d == 1)
+                args = (x, states[layer * directions + d], self._weights(layer, d), d == 1)
+                seq, final = (self._direction(*args) if batch_sizes is None
+                              else self._direction_packed(*args, batch_sizes))
                 outs.append(seq)
                 finals.append(final)
             x = outs[0] if directions == 1 else ag.cat(outs, -1)
@@ -251,6 +302,26 @@ class RNNBase(Module):
             state = self._step(xw[t], state, *recurrent)
             outs[t] = state[0] if self._has_cell else state
         return ag.stack(outs), state
+
+    def _direction_packed(self, data, state, weights, reverse, batch_sizes):
+        """One direction of one layer over packed data.  The batch is sorted
+        by decreasing length, so the sequences running at step t are the
+        first ``batch_sizes[t]`` rows of the state; the other rows keep
+        their value (a finished sequence's last state going forward, h_0
+        going backward, where they have not started yet)."""
+        w_ih, b_ih, recurrent = weights
+        xw = _affine(data, w_ih, b_ih)
+        starts = [0]
+        for b in batch_sizes[:-1]:
+            starts.append(starts[-1] + b)
+        outs = [None] * len(batch_sizes)
+        steps = range(len(batch_sizes))
+        for t in (reversed(steps) if reverse else steps):
+            b = batch_sizes[t]
+            new = self._step(xw[starts[t]:starts[t] + b], _rows(state, b), *recurrent)
+            outs[t] = new[0] if self._has_cell else new
+            state = _with_rows(new, state, b)
+        return ag.cat(outs, 0), state
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
