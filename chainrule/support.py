@@ -69,6 +69,11 @@ def sections():
         rows.insert(1, ("`linalg` (`autograd.linalg`)", _public(linalg, _function)))
     from autograd import functional
     rows.insert(2, ("`autograd.functional`", _public(functional, _function)))
+    rnn = getattr(nn.utils, "rnn", None)
+    if inspect.ismodule(rnn):
+        rows.insert(rows.index(next(r for r in rows if r[0] == "`nn.utils`")) + 1,
+                    ("`nn.utils.rnn`", _public(rnn, lambda o: getattr(o, "__module__", "")
+                                               == rnn.__name__)))
     from autograd.utils import data
     rows.append(("`utils.data` (`autograd.utils.data`)",
                  _public(data, lambda o: _ours(o) and (inspect.isclass(o) or callable(o)))))

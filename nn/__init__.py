@@ -49,3 +49,6 @@ from .layers.activation_more import (Hardshrink, Softshrink, Tanhshrink, Thresho
 from .layers.embedding_bag import EmbeddingBag  # noqa: E402
 # ---- p-ctc (issue 11): connectionist temporal classification
 from .losses_ctc import CTCLoss  # noqa: E402
+# ---- p-rnnx (issue 11): the Transformer's decoder side
+from .layers.transformer import (TransformerDecoderLayer, TransformerDecoder,  # noqa: E402
+                                 Transformer)

@@ -3,7 +3,8 @@
 Parameters carry PyTorch's names and layouts (``weight_ih_l0`` (G*H, in),
 ``weight_hh_l0`` (G*H, H), ``bias_ih_l0``, ``bias_hh_l0``, ``_reverse`` for
 the backward direction; gates stacked in PyTorch's order: LSTM i, f, g, o;
-GRU r, z, n), so state_dicts move between the libraries unchanged.
+GRU r, z, n; an LSTM with ``proj_size`` adds ``weight_hr_l0`` (P, H)),
+so state_dicts move between the libraries unchanged.
 
 Each layer is unrolled in Python over time with engine ops: the input
 projection of all time steps is one matmul, then each step is one matmul
@@ -18,12 +19,13 @@ from autograd import Tensor
 from autograd._args import device_arg
 
 from autograd.errors import ArgumentError, DTypeError
-from .._checks import not_tensor, real_arg, size_arg
+from .._checks import dim_arg, not_tensor, real_arg, size_arg
 from ..init import uniform_
 from ..module import Module
 from ..parameter import Parameter
 from .dropout import dropout as _dropout
 from .linear import _affine
+from ..utils.rnn import PackedSequence
 
 
 # ------------------------------------------------------------ one step
@@ -35,13 +37,15 @@ def _rnn_relu_step(xw, h, w_hh, b_hh):
     return (xw + _affine(h, w_hh, b_hh)).relu()
 
 
-def _lstm_step(xw, state, w_hh, b_hh):
+def _lstm_step(xw, state, w_hh, b_hh, w_hr=None):
     """PyTorch's LSTM: gates i, f, g, o from x and h; c' = f c + i g,
-    h' = o tanh(c')."""
+    h' = o tanh(c'), projected to ``h' W_hr^T`` when the layer has
+    ``proj_size`` (Sak et al., 2014: a smaller recurrent state)."""
     h, c = state
     i, f, g, o = (xw + _affine(h, w_hh, b_hh)).chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
+    h = o.sigmoid() * c.tanh()
+    return (h if w_hr is None else _affine(h, w_hr, None)), c
 
 
 def _gru_step(xw, h, w_hh, b_hh):
@@ -88,6 +92,49 @@ def _check_hidden(where, arg, h, shape, dtype):
         raise DTypeError(f"{where}: {arg} dtype {h.dtype} does not match the weights' {dtype}")
 
 
+def _proj_size_arg(proj_size, hidden_size, mode, where):
+    """LSTM's projection size: 0 (no projection) or 1 .. hidden_size - 1,
+    refused as PyTorch refuses it (ValueError) otherwise."""
+    proj_size = dim_arg(proj_size, "proj_size", where)
+    if proj_size < 0:
+        raise ArgumentError(f"{where}: proj_size should be a positive integer or zero to "
+                            f"disable projections, got {proj_size}")
+    if proj_size and mode != "LSTM":
+        raise ArgumentError(f"{where}: proj_size argument is only supported for LSTM, not "
+                            f"RNN or GRU (got proj_size={proj_size})")
+    if proj_size >= hidden_size:
+        raise ArgumentError(f"{where}: proj_size has to be smaller than hidden_size, got "
+                            f"proj_size={proj_size} and hidden_size={hidden_size}")
+    return proj_size
+
+
+def _rows(state, b):
+    """The first b rows of a state (h, or the LSTM's (h, c))."""
+    if isinstance(state, tuple):
+        return tuple(s[:b] for s in state)
+    return state[:b]
+
+
+def _with_rows(new, state, b):
+    """``state`` with its first rows replaced by ``new``."""
+    if isinstance(state, tuple):
+        return tuple(_with_rows(n, s, b) for n, s in zip(new, state))
+    return new if b == state.shape[0] else ag.cat([new, state[b:]], 0)
+
+
+def _permute_hidden(hx, indices):
+    """hx (or (h, c)) with its batch dim (1) reordered by ``indices``; as
+    given when there is nothing to reorder (or hx is not a 3-D Tensor, for
+    the shape checks to name)."""
+    if hx is None or indices is None:
+        return hx
+    if isinstance(hx, (tuple, list)):
+        return tuple(_permute_hidden(t, indices) for t in hx)
+    if not isinstance(hx, Tensor) or hx.ndim != 3:
+        return hx
+    return hx[:, indices._data]
+
+
 # ----------------------------------------------------------- the layers
 class RNNBase(Module):
     """Shared by RNN, LSTM and GRU: the parameters, the unrolling over time,
@@ -110,9 +157,7 @@ class RNNBase(Module):
         self.batch_first = batch_first
         self.dropout = float(real_arg(dropout, "dropout", where))
         self.bidirectional = bidirectional
-        if proj_size:
-            raise ArgumentError(f"{where}: proj_size is not supported (got {proj_size})")
-        self.proj_size = 0
+        self.proj_size = _proj_size_arg(proj_size, self.hidden_size, mode, where)
         if not 0.0 <= self.dropout <= 1.0:
             raise ArgumentError(f"{where}: dropout should be a number in range [0, 1] "
                                 f"representing the probability of an element being zeroed, "
@@ -125,14 +170,17 @@ class RNNBase(Module):
         self._flat_weights_names = []
         gate_size = self._gates * self.hidden_size
         directions = 2 if bidirectional else 1
+        out_size = self._out_size()
         for layer in range(self.num_layers):
-            layer_in = self.input_size if layer == 0 else self.hidden_size * directions
+            layer_in = self.input_size if layer == 0 else out_size * directions
             for d in range(directions):
                 sfx = f"_l{layer}" + ("_reverse" if d else "")
                 shapes = [("weight_ih", (gate_size, layer_in)),
-                          ("weight_hh", (gate_size, self.hidden_size))]
+                          ("weight_hh", (gate_size, out_size))]
                 if bias:
                     shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if self.proj_size:
+                    shapes.append(("weight_hr", (self.proj_size, self.hidden_size)))
                 for name, shape in shapes:
                     setattr(self, name + sfx, Parameter(ag.zeros(*shape, dtype=dtype)))
                     self._flat_weights_names.append(name + sfx)
@@ -141,16 +189,26 @@ class RNNBase(Module):
     def reset_parameters(self):
         _init_uniform(self, self.hidden_size)
 
+    def _out_size(self):
+        """The size of h (and of each direction's output): proj_size when
+        the LSTM projects, else hidden_size."""
+        return self.proj_size or self.hidden_size
+
     def _weights(self, layer, d):
+        """(weight_ih, bias_ih, the arguments of ``_step`` after the state)."""
         sfx = f"_l{layer}" + ("_reverse" if d else "")
         get = self._parameters.get
-        return (get("weight_ih" + sfx), get("weight_hh" + sfx), get("bias_ih" + sfx),
-                get("bias_hh" + sfx))
+        recurrent = (get("weight_hh" + sfx), get("bias_hh" + sfx))
+        if self.proj_size:
+            recurrent += (get("weight_hr" + sfx),)
+        return get("weight_ih" + sfx), get("bias_ih" + sfx), recurrent
 
     def _step(self, xw, state, w_hh, b_hh):
         raise NotImplementedError
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         where = type(self).__name__
         dtype = self.weight_ih_l0.dtype
         _check_input(where, input, self.input_size, dtype, (2, 3))
@@ -161,47 +219,72 @@ class RNNBase(Module):
             x = input.transpose(0, 1) if self.batch_first else input
         state = self._initial_state(hx, x.shape[1], batched, dtype)
         out, finals = self._layers(x, state)
-        if self._has_cell:
-            h_n = ag.stack([f[0] for f in finals])
-            c_n = ag.stack([f[1] for f in finals])
-            final = (h_n, c_n) if batched else (h_n.squeeze(1), c_n.squeeze(1))
-        else:
-            h_n = ag.stack(finals)
-            final = h_n if batched else h_n.squeeze(1)
         if not batched:
             out = out.squeeze(1)
         elif self.batch_first:
             out = out.transpose(0, 1)
-        return out, final
+        return out, self._final(finals, batched)
+
+    def _forward_packed(self, packed, hx):
+        """A PackedSequence in, a PackedSequence out (as PyTorch): each time
+        step runs only the sequences still going, so padding never enters a
+        state and h_n holds every sequence's state at its own last step (the
+        reverse direction starts there).  ``hx`` and h_n are in the batch's
+        original order."""
+        where = type(self).__name__
+        dtype = self.weight_ih_l0.dtype
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        _check_input(where, data, self.input_size, dtype, (2,))
+        sizes = [int(b) for b in batch_sizes._data]
+        state = self._initial_state(_permute_hidden(hx, sorted_indices), sizes[0], True, dtype)
+        out, finals = self._layers(data, state, sizes)
+        final = _permute_hidden(self._final(finals, True), unsorted_indices)
+        return packed._replace(data=out), final
+
+    def _final(self, finals, batched):
+        """h_n (and c_n) stacked over (layer, direction)."""
+        if self._has_cell:
+            h_n = ag.stack([f[0] for f in finals])
+            c_n = ag.stack([f[1] for f in finals])
+            return (h_n, c_n) if batched else (h_n.squeeze(1), c_n.squeeze(1))
+        h_n = ag.stack(finals)
+        return h_n if batched else h_n.squeeze(1)
 
     def _initial_state(self, hx, batch, batched, dtype):
         """One state per (layer, direction), from ``hx`` or zeros."""
         n = self.num_layers * (2 if self.bidirectional else 1)
-        shape = (n, batch, self.hidden_size) if batched else (n, self.hidden_size)
+        lead = (n, batch) if batched else (n,)
+        shape = lead + (self._out_size(),)
         where = type(self).__name__
         if hx is None:
-            zeros = ag.zeros(n, batch, self.hidden_size, dtype=dtype)
-            return [(zeros[i], zeros[i]) if self._has_cell else zeros[i] for i in range(n)]
+            h = ag.zeros(n, batch, self._out_size(), dtype=dtype)
+            if not self._has_cell:
+                return [h[i] for i in range(n)]
+            c = h if not self.proj_size else ag.zeros(n, batch, self.hidden_size, dtype=dtype)
+            return [(h[i], c[i]) for i in range(n)]
         if self._has_cell:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(f"{where}: hx must be a tuple (h_0, c_0), got "
                                 f"{type(hx).__name__}")
             _check_hidden(where, "h_0", hx[0], shape, dtype)
-            _check_hidden(where, "c_0", hx[1], shape, dtype)
+            _check_hidden(where, "c_0", hx[1], lead + (self.hidden_size,), dtype)
             h, c = (t if batched else t.unsqueeze(1) for t in hx)
             return [(h[i], c[i]) for i in range(n)]
         _check_hidden(where, "hx", hx, shape, dtype)
         h = hx if batched else hx.unsqueeze(1)
         return [h[i] for i in range(n)]
 
-    def _layers(self, x, states):
+    def _layers(self, x, states, batch_sizes=None):
+        """All layers over x: (L, N, in), or packed data (sum of lengths,
+        in) with its ``batch_sizes``."""
         directions = 2 if self.bidirectional else 1
         finals = []
         for layer in range(self.num_layers):
             outs = []
             for d in range(directions):
-                seq, final = self._direction(x, states[layer * directions + d],
-                                             self._weights(layer, d), reverse=d == 1)
+                args = (x, states[layer * directions + d], self._weights(layer, d), d == 1)
+                seq, final = (self._direction(*args) if batch_sizes is None
+                              else self._direction_packed(*args, batch_sizes))
                 outs.append(seq)
                 finals.append(final)
             x = outs[0] if directions == 1 else ag.cat(outs, -1)
@@ -211,17 +294,39 @@ class RNNBase(Module):
 
     def _direction(self, x, state, weights, reverse):
         """Run one direction of one layer over the (L, N, in) sequence."""
-        w_ih, w_hh, b_ih, b_hh = weights
+        w_ih, b_ih, recurrent = weights
         L, N = x.shape[0], x.shape[1]
         xw = _affine(x.reshape(L * N, x.shape[2]), w_ih, b_ih).reshape(L, N, w_ih.shape[0])
         outs = [None] * L
         for t in (range(L - 1, -1, -1) if reverse else range(L)):
-            state = self._step(xw[t], state, w_hh, b_hh)
+            state = self._step(xw[t], state, *recurrent)
             outs[t] = state[0] if self._has_cell else state
         return ag.stack(outs), state
 
+    def _direction_packed(self, data, state, weights, reverse, batch_sizes):
+        """One direction of one layer over packed data.  The batch is sorted
+        by decreasing length, so the sequences running at step t are the
+        first ``batch_sizes[t]`` rows of the state; the other rows keep
+        their value (a finished sequence's last state going forward, h_0
+        going backward, where they have not started yet)."""
+        w_ih, b_ih, recurrent = weights
+        xw = _affine(data, w_ih, b_ih)
+        starts = [0]
+        for b in batch_sizes[:-1]:
+            starts.append(starts[-1] + b)
+        outs = [None] * len(batch_sizes)
+        steps = range(len(batch_sizes))
+        for t in (reversed(steps) if reverse else steps):
+            b = batch_sizes[t]
+            new = self._step(xw[starts[t]:starts[t] + b], _rows(state, b), *recurrent)
+            outs[t] = new[0] if self._has_cell else new
+            state = _with_rows(new, state, b)
+        return ag.cat(outs, 0), state
+
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if not self.bias:
@@ -241,12 +346,12 @@ class RNN(RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, device=None,
-                 dtype=None):
+                 dtype=None, proj_size=0):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: unknown nonlinearity {nonlinearity!r}; select from 'tanh' "
                              "or 'relu'")
         super().__init__("RNN_" + nonlinearity.upper(), input_size, hidden_size, num_layers,
-                         bias, batch_first, dropout, bidirectional, device=device, dtype=dtype)
+                         bias, batch_first, dropout, bidirectional, proj_size, device, dtype)
         self.nonlinearity = nonlinearity
 
     def _step(self, xw, h, w_hh, b_hh):
@@ -269,8 +374,8 @@ class LSTM(RNNBase):
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, proj_size, device, dtype)
 
-    def _step(self, xw, state, w_hh, b_hh):
-        return _lstm_step(xw, state, w_hh, b_hh)
+    def _step(self, xw, state, w_hh, b_hh, w_hr=None):
+        return _lstm_step(xw, state, w_hh, b_hh, w_hr)
 
 
 class GRU(RNNBase):
@@ -279,9 +384,9 @@ class GRU(RNNBase):
     _gates = 3
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+                 dropout=0.0, bidirectional=False, device=None, dtype=None, proj_size=0):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, device=device, dtype=dtype)
+                         dropout, bidirectional, proj_size, device, dtype)
 
     def _step(self, xw, h, w_hh, b_hh):
         return _gru_step(xw, h, w_hh, b_hh)

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Tensor, cat, no_grad, tensor
 
-from .module import Module
+from ..module import Module
 
 
 def _as_list(parameters):
@@ -170,4 +170,6 @@ def l1_penalty(parameters, lam, n=1, include_biases=False):
     return s * (lam / float(n))
 
 
-from .utils_gradflow import GradFlow, grad_flow  # noqa: E402,F401  (re-exported)
+from ..utils_gradflow import GradFlow, grad_flow  # noqa: E402,F401  (re-exported)
+# ---- p-rnnx (issue 11): torch.nn.utils.rnn (padding and packing sequences)
+from . import rnn  # noqa: E402,F401
