@@ -110,3 +110,12 @@ for _name in ("tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_li
 del _name
 __all__ += ["device", "set_default_device", "get_default_device", "Size", "set_default_dtype",
             "get_default_dtype", "inference_mode", "Variable", "DeviceError"]
+# ---- api: generators, print options, legacy tensor types (issue 11)
+from .generator import Generator  # noqa: E402
+from .factories import default_generator, seed, initial_seed  # noqa: E402
+from .printing import set_printoptions, get_printoptions  # noqa: E402
+from .legacy import LEGACY_TYPES as _LEGACY_TYPES  # noqa: E402
+
+globals().update(_LEGACY_TYPES)  # FloatTensor, DoubleTensor, LongTensor, ...
+__all__ += ["Generator", "default_generator", "seed", "initial_seed", "set_printoptions",
+            "get_printoptions", *_LEGACY_TYPES]
