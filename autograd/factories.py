@@ -56,7 +56,7 @@ def set_rng_state(new_state):
     """Restore a state taken by `get_rng_state` (in place: code holding
     ``generator()`` sees the restored stream too).  Anything that is not
     such a state is refused before the generator changes."""
-    set_bit_state(_rng, new_state, "set_rng_state")
+    set_bit_state(_rng, new_state, "set_rng_state", "get_rng_state")
 
 
 def _size(size, fn):

@@ -80,7 +80,7 @@ class Generator(np.random.Generator):
     def set_state(self, new_state):
         """Resume from a `get_state` snapshot; anything else is refused
         before the stream changes.  Returns the generator."""
-        set_bit_state(self, new_state, "set_state")
+        set_bit_state(self, new_state, "set_state", "get_state")
         return self
 
     def __reduce__(self):
@@ -122,13 +122,14 @@ def seed_arg(seed, fn, floats):
     return seed % 2 ** 64
 
 
-def set_bit_state(rng, new_state, fn):
-    """Set ``rng``'s PCG64 state from a `Generator.get_state` tensor."""
+def set_bit_state(rng, new_state, fn, getter):
+    """Set ``rng``'s PCG64 state from a `Generator.get_state` tensor
+    (``getter`` names the function the user took it from)."""
     from .tensor import Tensor
     if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8:
         got = (f"a {new_state.dtype} tensor" if isinstance(new_state, Tensor)
                else type(new_state).__name__)
-        raise TypeError(f"{fn}(): expected a uint8 tensor (as get_state() returns), got {got}")
+        raise TypeError(f"{fn}(): expected a uint8 tensor (as {getter}() returns), got {got}")
     raw = new_state._data
     if raw.ndim != 1 or raw.size != STATE_SIZE:
         raise ArgumentError(f"{fn}(): expected a state of {STATE_SIZE} bytes (shape "
@@ -138,7 +139,7 @@ def set_bit_state(rng, new_state, fn):
         values[name] = int.from_bytes(raw[at:at + n], "little")
         at += n
     if values["inc"] % 2 == 0 or values["has_uint32"] not in (0, 1):
-        raise ArgumentError(f"{fn}(): not a state get_state() produced (its increment must "
+        raise ArgumentError(f"{fn}(): not a state {getter}() produced (its increment must "
                             "be odd and its flag byte 0 or 1); the generator was not changed")
     rng.bit_generator.state = {
         "bit_generator": "PCG64",

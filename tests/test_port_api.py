@@ -49,7 +49,8 @@ def test_new_tensor_copies_detaches_in_self_dtype():
     x = torch.ones(2, dtype=torch.float64)
     t = x.new_tensor([0.1, 2])
     assert t.dtype == np.float64 and t.tolist() == [0.1, 2.0]  # no float32 rounding
-    assert x.new_tensor(torch.tensor([1, 2])).dtype == np.float64
+    with pytest.warns(UserWarning):
+        assert x.new_tensor(torch.tensor([1, 2])).dtype == np.float64
     assert x.new_tensor([1, 2], dtype=torch.int64).dtype == np.int64
     src = torch.tensor([1.0, 2.0], requires_grad=True)
     with pytest.warns(UserWarning, match="detach"):
