@@ -114,3 +114,12 @@ __all__ += ["device", "set_default_device", "get_default_device", "Size", "set_d
             "get_default_dtype", "inference_mode", "Variable", "DeviceError"]
 # ---- torch.autograd.functional (issue 11)
 from . import functional  # noqa: E402  (jacobian, hessian, vjp, jvp, vhp, hvp)
+# ---- api: generators, print options, legacy tensor types (issue 11)
+from .generator import Generator  # noqa: E402
+from .factories import default_generator, seed, initial_seed  # noqa: E402
+from .printing import set_printoptions, get_printoptions  # noqa: E402
+from .legacy import LEGACY_TYPES as _LEGACY_TYPES  # noqa: E402
+
+globals().update(_LEGACY_TYPES)  # FloatTensor, DoubleTensor, LongTensor, ...
+__all__ += ["Generator", "default_generator", "seed", "initial_seed", "set_printoptions",
+            "get_printoptions", *_LEGACY_TYPES]

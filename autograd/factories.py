@@ -12,74 +12,51 @@ from ._args import dtype_arg, int_arg, nonnegative_int_arg, size_arg as _size_ar
 from .errors import ArgumentError, DTypeError
 from .tensor import Tensor
 
-_rng = np.random.default_rng()
+from .generator import Generator, rng_arg, seed_arg, set_bit_state
 
-_SEED_RANGE = (-2 ** 63, 2 ** 64)
+# The default generator: every draw without generator= comes from it.  It
+# starts from fresh entropy (as NumPy's default_rng() would), under a seed
+# it can report (initial_seed).
+_rng = Generator()
+_rng.seed()
+default_generator = _rng
 
 
 def manual_seed(seed):
-    """Reseed the generator behind every random factory and layer.  Any seed
-    PyTorch takes is taken (a negative one counts modulo 2**64, as there)."""
-    global _rng
-    value = seed.item() if isinstance(seed, Tensor) else seed
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__int__"):
-        raise ValueError(f"manual_seed(): seed must be an integer, got {type(seed).__name__} "
-                         f"{seed!r}")  # ValueError: what PyTorch raises here
-    seed = int(value)
-    if not _SEED_RANGE[0] <= seed < _SEED_RANGE[1]:
-        raise ArgumentError(f"manual_seed(): seed must be in [-2**63, 2**64), got {seed}")
-    _rng = np.random.default_rng(seed % 2 ** 64)
-    return _rng
+    """Reseed the generator behind every random factory and layer, and
+    return it (PyTorch's ``default_generator``).  Any seed PyTorch takes is
+    taken (a negative one counts modulo 2**64, a float is truncated, as
+    there).  The generator object stays the same, so code holding it sees
+    the new stream."""
+    return _rng.manual_seed(seed_arg(seed, "manual_seed", floats=True))
+
+
+def seed():
+    """Reseed the default generator from fresh entropy; returns the seed."""
+    return _rng.seed()
+
+
+def initial_seed():
+    """The seed the default generator last started from."""
+    return _rng.initial_seed()
 
 
 def generator():
     return _rng
 
 
-# get_rng_state() layout: the PCG64 generator's 128-bit state and increment,
-# then its buffered half-draw (a flag byte and a 32-bit value), little-endian.
-_RNG_FIELDS = (("state", 16), ("inc", 16), ("has_uint32", 1), ("uinteger", 4))
-_RNG_STATE_SIZE = sum(n for _, n in _RNG_FIELDS)
-
-
 def get_rng_state():
-    """The library generator's state as a uint8 tensor (PyTorch's type), a
+    """The default generator's state as a uint8 tensor (PyTorch's type), a
     snapshot that `set_rng_state` restores exactly: the draws after it are
-    the draws that followed when it was taken.  Bytes rather than NumPy's
-    nested dict so it can be saved anywhere an array can (checkpoints,
-    safetensors) and restored without pickle."""
-    bits = _rng.bit_generator.state
-    values = {**bits["state"], "has_uint32": bits["has_uint32"], "uinteger": bits["uinteger"]}
-    raw = b"".join(int(values[name]).to_bytes(n, "little") for name, n in _RNG_FIELDS)
-    return Tensor(np.frombuffer(raw, dtype=np.uint8).copy())
+    the draws that followed when it was taken."""
+    return _rng.get_state()
 
 
 def set_rng_state(new_state):
-    """Restore a state taken by `get_rng_state`.  The generator object is
-    kept (its state is set in place), so code holding ``generator()`` sees
-    the restored stream too.  Anything that is not such a state is refused
-    before the generator changes."""
-    if not isinstance(new_state, Tensor) or new_state.dtype != np.uint8:
-        got = (f"a {new_state.dtype} tensor" if isinstance(new_state, Tensor)
-               else type(new_state).__name__)
-        raise TypeError(f"set_rng_state(): expected a uint8 tensor (as get_rng_state() "
-                        f"returns), got {got}")
-    raw = new_state._data
-    if raw.ndim != 1 or raw.size != _RNG_STATE_SIZE:
-        raise ArgumentError(f"set_rng_state(): expected a state of {_RNG_STATE_SIZE} bytes "
-                            f"(shape ({_RNG_STATE_SIZE},)), got shape {tuple(raw.shape)}")
-    raw, values, at = raw.tobytes(), {}, 0
-    for name, n in _RNG_FIELDS:
-        values[name] = int.from_bytes(raw[at:at + n], "little")
-        at += n
-    if values["inc"] % 2 == 0 or values["has_uint32"] not in (0, 1):
-        raise ArgumentError("set_rng_state(): not a state get_rng_state() produced (its "
-                            "increment must be odd and its flag byte 0 or 1); the generator "
-                            "was not changed")
-    _rng.bit_generator.state = {
-        "bit_generator": "PCG64",
-        "state": {"state": values["state"], "inc": values["inc"]},
-        "has_uint32": values["has_uint32"], "uinteger": values["uinteger"]}
+    """Restore a state taken by `get_rng_state` (in place: code holding
+    ``generator()`` sees the restored stream too).  Anything that is not
+    such a state is refused before the generator changes."""
+    set_bit_state(_rng, new_state, "set_rng_state", "get_rng_state")
 
 
 def _size(size, fn):
@@ -190,29 +167,34 @@ def _check_fill_fits(value, dtype, fn):
                          f"{np.dtype(dtype)}; its imaginary part would be lost")
 
 
-def rand(*size, dtype=None, requires_grad=False):
+def rand(*size, generator=None, dtype=None, requires_grad=False):
     """Uniform on [0, 1)."""
     dt = _random_float_dtype(dtype, "rand")
-    return _make(_rng.random(_size(size, "rand"), dtype=np.float64).astype(dt), requires_grad)
+    rng = rng_arg(generator, _rng, "rand")
+    return _make(rng.random(_size(size, "rand"), dtype=np.float64).astype(dt), requires_grad)
 
 
-def randn(*size, dtype=None, requires_grad=False):
+def randn(*size, generator=None, dtype=None, requires_grad=False):
     """Standard normal."""
     dt = _random_float_dtype(dtype, "randn")
-    return _make(_rng.standard_normal(_size(size, "randn")).astype(dt), requires_grad)
+    rng = rng_arg(generator, _rng, "randn")
+    return _make(rng.standard_normal(_size(size, "randn")).astype(dt), requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=None):
-    """Integers uniform on [low, high); PyTorch refuses an empty range."""
+def randint(low, high=None, size=(), *, generator=None, dtype=None):
+    """Integers uniform on [low, high); PyTorch refuses an empty range.
+    ``randint(high, size)`` (a shape second) means low 0, as in PyTorch."""
     if high is None:
         low, high = 0, low
+    elif size == () and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
     low, high = int_arg(low, "randint", "low"), int_arg(high, "randint", "high")
     if low >= high:
         raise ArgumentError(f"randint(): low must be less than high, got low={low} >= "
                             f"high={high}")
     shape = _size((size,), "randint")
     dt = np.dtype(np.int64) if dtype is None else dtype_arg(dtype, "randint")
-    draws = _rng.integers(low, high, size=shape, dtype=np.int64)
+    draws = rng_arg(generator, _rng, "randint").integers(low, high, size=shape, dtype=np.int64)
     return Tensor(draws if dt == np.int64 else draws.astype(dt))
 
 
@@ -225,8 +207,12 @@ def randn_like(t, dtype=None, requires_grad=False):
                  requires_grad=requires_grad)
 
 
-def randperm(n):
-    return Tensor(_rng.permutation(nonnegative_int_arg(n, "randperm", "n")).astype(np.int64))
+def randperm(n, *, generator=None, dtype=None, requires_grad=False):
+    """A random permutation of 0..n-1 (int64 unless ``dtype`` says)."""
+    n = nonnegative_int_arg(n, "randperm", "n")
+    dt = np.dtype(np.int64) if dtype is None else dtype_arg(dtype, "randperm")
+    order = rng_arg(generator, _rng, "randperm").permutation(n)
+    return _make(order.astype(dt), requires_grad)
 
 
 def _number_arg(value, fn, name):

@@ -37,7 +37,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires
         shape = size_arg((size,), "normal")
         dt = _f._random_float_dtype(dtype, "normal")
         _check_std(np.asarray(std), "normal")
-        draws = _f.generator().standard_normal(shape) * float(std) + float(mean)
+        rng = _f.rng_arg(generator, _f.generator(), "normal")
+        draws = rng.standard_normal(shape) * float(std) + float(mean)
         return _f._make(draws.astype(dt), requires_grad)
     if size is not None:
         raise TypeError("normal(): size= is only for float mean and std")
@@ -49,7 +50,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, requires
     s = std._data if ts else np.asarray(std, dtype=dt)
     _check_std(s, "normal")
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-    draws = (_f.generator().standard_normal(shape) * s + m).astype(dt)
+    rng = _f.rng_arg(generator, _f.generator(), "normal")
+    draws = (rng.standard_normal(shape) * s + m).astype(dt)
     return _Sample.apply(draws, mean, std)
 
 

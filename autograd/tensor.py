@@ -280,8 +280,7 @@ class Tensor:
         return bool(self._data)
 
     def __repr__(self):
-        body = np.array2string(self._data, precision=4, separator=", ",
-                               prefix="tensor(", floatmode="maxprec_equal")
+        body = _printing.array_text(self._data, "tensor(")
         extras = []
         if self._data.dtype not in (np.float32, np.int64, np.bool_):
             extras.append(f"dtype={self._data.dtype}")
@@ -379,8 +378,11 @@ class Tensor:
             out = _mv.clone(self)
         return out
 
-    def type(self, dtype):
-        return _ops.elementwise.cast_explicit(self, dtype)
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        """With no dtype, PyTorch's type string ('torch.FloatTensor');
+        with one (a dtype, a legacy type such as ``LongTensor``, or its
+        string), the tensor cast to it -- itself when already of it."""
+        return _legacy.type_method(self, dtype)
 
     def float(self):
         return _ops.elementwise.cast_explicit(self, np.float32)
@@ -1015,6 +1017,35 @@ class Tensor:
     def argwhere(self):
         return _ix.nonzero(self)
 
+    # ---- api: new_* factories (issue 11)
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new leaf holding a copy of ``data``, in this tensor's dtype
+        unless ``dtype`` says otherwise (PyTorch's rule, whatever the data's
+        own type); a tensor given as data is copied and detached."""
+        return _new_factories.new_tensor(self, data, dtype, device, requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros of ``size``, in this tensor's dtype unless ``dtype`` says."""
+        return _new_factories.new_filled(self, "new_zeros", size, 0, dtype, device,
+                                         requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """Ones of ``size``, in this tensor's dtype unless ``dtype`` says."""
+        return _new_factories.new_filled(self, "new_ones", size, 1, dtype, device,
+                                         requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """A tensor of ``size`` in this tensor's dtype (zero-filled, as
+        `empty` is)."""
+        return _new_factories.new_filled(self, "new_empty", size, 0, dtype, device,
+                                         requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        """``fill_value`` in every element of ``size``, in this tensor's
+        dtype unless ``dtype`` says (not the fill value's type)."""
+        return _new_factories.new_filled(self, "new_full", (size,), fill_value, dtype, device,
+                                         requires_grad)
+
 
 def _unary_method(name):
     def method(self):
@@ -1234,3 +1265,6 @@ for _name in _um.UNARY_NAMES + ("frac", "sign", "sgn", "sqrt", "exp", "log", "ab
 Tensor.round_ = _round_
 Tensor.clamp_ = Tensor.clip_ = _clamp_
 del _name
+from . import printing as _printing  # noqa: E402
+from . import legacy as _legacy  # noqa: E402
+from . import _new_factories  # noqa: E402

@@ -46,3 +46,7 @@ iinfo = _autograd.dtypes.np.iinfo
 dtype = _autograd.dtypes.np.dtype
 # Last: these names (float, int, bool, ...) shadow builtins in this module.
 globals().update(_namespace.dtypes())
+# ---- api: version and threads (issue 11)
+from ._runtime import set_num_threads, get_num_threads, package_version as _version  # noqa: E402
+
+__version__ = _version()

@@ -19,6 +19,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor
 
+from autograd._args import device_arg
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import check_layer_tensors, dim_arg, not_tensor, real_arg, size_arg
 from ..init import kaiming_uniform_, uniform_
@@ -329,8 +330,9 @@ class Maxout(Module):
     i.e. U(-1/sqrt(in), 1/sqrt(in)), and the bias likewise).
     """
 
-    def __init__(self, in_features, out_features, pieces, bias=True, dtype=None):
+    def __init__(self, in_features, out_features, pieces, bias=True, device=None, dtype=None):
         super().__init__()
+        device_arg(device, "Maxout")
         self.in_features = size_arg(in_features, "in_features", "Maxout", 1)
         self.out_features = size_arg(out_features, "out_features", "Maxout", 1)
         self.pieces = size_arg(pieces, "pieces", "Maxout", 1)

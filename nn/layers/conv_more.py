@@ -15,6 +15,7 @@ import autograd as ag
 from autograd import Tensor
 from autograd.ops.window import Fold as FoldOp, out_size, unfold as _windows
 
+from autograd._args import device_arg
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import check_layer_tensors, not_tensor, size_arg
 from ..init import kaiming_uniform_, uniform_
@@ -196,9 +197,11 @@ class Conv1d(Module):
     in_channels/groups, kernel_size), PyTorch's init; every padding_mode."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True, padding_mode="zeros", dtype=None):
+                 dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
+                 dtype=None):
         super().__init__()
         name = "Conv1d"
+        device_arg(device, name)
         _channels(self, in_channels, out_channels, groups, name)
         self.kernel_size = (_single(kernel_size, "kernel_size", name, 1),)
         self.stride = (_single(stride, "stride", name, 1),)
@@ -264,9 +267,10 @@ class ConvTranspose2d(Module):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 dtype=None):
+                 device=None, dtype=None):
         super().__init__()
         name = "ConvTranspose2d"
+        device_arg(device, name)
         _channels(self, in_channels, out_channels, groups, name)
         if self.groups != 1:
             raise NotImplementedError(f"{name}: only groups=1 is implemented, got "
