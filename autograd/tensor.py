@@ -1106,19 +1106,19 @@ Tensor.normal_ = _normal_
 Tensor.uniform_ = _uniform_
 
 
-def _multinomial(self, num_samples, replacement=False):
+def _multinomial(self, num_samples, replacement=False, *, generator=None):
     """Category indices drawn with the weights in each row (see `multinomial`)."""
-    return _ops.sampling.multinomial(self, num_samples, replacement)
+    return _ops.sampling.multinomial(self, num_samples, replacement, generator=generator)
 
 
-def _bernoulli(self, p=None):
+def _bernoulli(self, p=None, *, generator=None):
     """0/1 draws with the probabilities in ``self`` (see `bernoulli`)."""
-    return _ops.sampling.bernoulli(self, p)
+    return _ops.sampling.bernoulli(self, p, generator=generator)
 
 
-def _bernoulli_(self, p=0.5):
+def _bernoulli_(self, p=0.5, *, generator=None):
     """Fill in place with 0/1 draws, 1 with probability ``p``."""
-    return _ops.sampling.bernoulli_(self, p)
+    return _ops.sampling.bernoulli_(self, p, generator=generator)
 
 
 Tensor.multinomial = _multinomial

@@ -17,6 +17,7 @@ import numpy as np
 from . import dtypes as _dt
 from . import factories as _factories
 from ._args import dim_arg, int_arg, size_arg
+from .generator import rng_arg
 from .errors import ArgumentError, DTypeError, ShapeError
 from .ops import movement as _mv
 from .tensor import Tensor
@@ -166,6 +167,10 @@ def bfloat16(self):
 
 
 # -------------------------------------------------------- random fills
+def _rng(generator, fn):
+    return rng_arg(generator, _factories.generator(), fn)
+
+
 def _fill_with(self, draws, fn):
     kind = self._data.dtype.kind
     if kind not in "fiu":
@@ -179,7 +184,7 @@ def _float_only(self, fn):
                          f"{self._data.dtype}")
 
 
-def random_(self, from_=0, to=None):
+def random_(self, from_=0, to=None, *, generator=None):
     """Fill in place with integers drawn uniformly from [from_, to); with
     one argument, [0, from_); with none, [0, 2**mantissa] for floats (every
     integer the dtype holds exactly) and the dtype's range for integers."""
@@ -191,42 +196,44 @@ def random_(self, from_=0, to=None):
               else int(np.iinfo(dt).max) + 1)
     if from_ >= to:
         raise ArgumentError(f"random_: expects 'from' < 'to', got from={from_}, to={to}")
-    draws = _factories.generator().integers(from_, to, size=self._data.shape, dtype=np.int64)
+    draws = _rng(generator, "random_").integers(from_, to, size=self._data.shape, dtype=np.int64)
     return _fill_with(self, draws, "random_")
 
 
-def exponential_(self, lambd=1.0):
+def exponential_(self, lambd=1.0, *, generator=None):
     """Fill in place with draws from Exp(lambd) (mean 1 / lambd)."""
     _float_only(self, "exponential_")
     if not lambd > 0:
         raise ArgumentError(f"exponential_: expects lambd > 0.0, got lambd={lambd}")
-    return _fill_with(self, _factories.generator().exponential(1.0 / lambd, self._data.shape),
+    return _fill_with(self, _rng(generator, "exponential_").exponential(1.0 / lambd,
+                                                                   self._data.shape),
                       "exponential_")
 
 
-def geometric_(self, p):
+def geometric_(self, p, *, generator=None):
     """Fill in place with the number of Bernoulli(p) trials up to the first
     success (1, 2, ...)."""
     if not 0 < p < 1:
         raise ArgumentError(f"geometric_: expects p in (0, 1), got p={p}")
-    return _fill_with(self, _factories.generator().geometric(p, self._data.shape), "geometric_")
+    return _fill_with(self, _rng(generator, "geometric_").geometric(p, self._data.shape),
+                      "geometric_")
 
 
-def log_normal_(self, mean=1.0, std=2.0):
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     """Fill in place with exp(N(mean, std^2)) draws."""
     _float_only(self, "log_normal_")
     if not std > 0:
         raise ArgumentError(f"log_normal_: expects std > 0.0, got std={std}")
-    return _fill_with(self, _factories.generator().lognormal(mean, std, self._data.shape),
+    return _fill_with(self, _rng(generator, "log_normal_").lognormal(mean, std, self._data.shape),
                       "log_normal_")
 
 
-def cauchy_(self, median=0.0, sigma=1.0):
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     """Fill in place with Cauchy(median, sigma) draws."""
     _float_only(self, "cauchy_")
     if not sigma > 0:
         raise ArgumentError(f"cauchy_: expects sigma > 0.0, got sigma={sigma}")
-    draws = median + sigma * _factories.generator().standard_cauchy(self._data.shape)
+    draws = median + sigma * _rng(generator, "cauchy_").standard_cauchy(self._data.shape)
     return _fill_with(self, draws, "cauchy_")
 
 

@@ -130,3 +130,19 @@ def test_agrees_with_pytorch_on_shapes_dtypes_and_refusals():
         assert (ours is None) == (theirs is None), values
         if ours is not None:
             assert ours.shape == tuple(theirs.shape) and str(theirs.dtype) == "torch.int64"
+
+
+def test_a_generator_gives_its_own_reproducible_stream():
+    ag.manual_seed(0)
+    g = ag.Generator().manual_seed(5)
+    a = ag.multinomial(w([1.0, 2.0, 3.0, 4.0]), 4, generator=g).numpy()
+    b = ag.bernoulli(w([0.5] * 16), generator=g).numpy()
+    c = ag.zeros(16).bernoulli_(0.5, generator=g).numpy()
+    global_state = ag.get_rng_state()
+    g.manual_seed(5)
+    np.testing.assert_array_equal(a, ag.multinomial(w([1.0, 2.0, 3.0, 4.0]), 4, generator=g).numpy())
+    np.testing.assert_array_equal(b, ag.bernoulli(w([0.5] * 16), generator=g).numpy())
+    np.testing.assert_array_equal(c, ag.zeros(16).bernoulli_(0.5, generator=g).numpy())
+    np.testing.assert_array_equal(global_state.numpy(), ag.get_rng_state().numpy())
+    with pytest.raises(TypeError, match="generator must be a Generator"):
+        ag.multinomial(w([1.0]), 1, generator=3)

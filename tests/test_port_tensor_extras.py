@@ -171,3 +171,14 @@ def test_agrees_with_pytorch():
             a = ag.zeros(*shape).fill_diagonal_(2.0, wrap=wrap).numpy()
             b = torch.zeros(*shape).fill_diagonal_(2.0, wrap=wrap).numpy()
             np.testing.assert_array_equal(a, b)
+
+
+def test_random_fills_take_a_generator():
+    g = ag.Generator().manual_seed(11)
+    fills = [lambda t: t.random_(0, 100, generator=g), lambda t: t.exponential_(generator=g),
+             lambda t: t.geometric_(0.3, generator=g), lambda t: t.log_normal_(generator=g),
+             lambda t: t.cauchy_(generator=g)]
+    first = [f(ag.zeros(6, dtype=ag.float64)).numpy() for f in fills]
+    g.manual_seed(11)
+    for f, expected in zip(fills, first):
+        np.testing.assert_array_equal(f(ag.zeros(6, dtype=ag.float64)).numpy(), expected)

@@ -9,12 +9,13 @@ weight is an error, never a silently skewed sample.
 import numpy as np
 
 from .. import factories as _f
+from ..generator import rng_arg
 from .._args import int_arg
 from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor, _wrap
 
 
-def multinomial(input, num_samples, replacement=False):
+def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Indices drawn from the categories of each row of ``input`` (1-d or
     2-d non-negative weights, not necessarily normalised): int64 of shape
     ``(num_samples,)`` or ``(rows, num_samples)``.
@@ -37,7 +38,7 @@ def multinomial(input, num_samples, replacement=False):
     if np.any(totals <= 0):
         raise ArgumentError(f"{fn}: row {int(np.argmax(totals <= 0))} of the input has weights "
                             "summing to 0; every row needs a positive weight")
-    rng = _f.generator()
+    rng = rng_arg(generator, _f.generator(), fn)
     if replacement:
         # one sorted search for all rows: row i's cumulative weights, which
         # run over [0, 1], are shifted to [i, i + 1]
@@ -71,7 +72,7 @@ def _weights(input, fn):
     return w
 
 
-def bernoulli(input, p=None):
+def bernoulli(input, p=None, *, generator=None):
     """0/1 draws, 1 with probability ``input`` elementwise (or with the
     number ``p`` for every element of ``input``'s shape), in ``input``'s
     float dtype."""
@@ -83,7 +84,7 @@ def bernoulli(input, p=None):
     prob = input._data if p is None else _probability(p, fn)
     if p is None:
         _check_probabilities(prob, fn, "input")
-    u = _f.generator().random(input._data.shape)
+    u = rng_arg(generator, _f.generator(), fn).random(input._data.shape)
     return _wrap((u < prob).astype(input._data.dtype))
 
 
@@ -103,12 +104,12 @@ def _check_probabilities(prob, fn, name):
                             f"{prob[bad].ravel()[0] if np.ndim(prob) else prob}")
 
 
-def bernoulli_(self, p=0.5):
+def bernoulli_(self, p=0.5, *, generator=None):
     """In place: each element becomes 1 with probability ``p`` (a number or
     a tensor broadcastable to ``self``), else 0."""
     fn = "bernoulli_"
     if self._data.dtype.kind not in "fiub":
         raise DTypeError(f"{fn}: not defined for dtype {self._data.dtype}")
     prob = _probability(p, fn)
-    u = _f.generator().random(self._data.shape)
+    u = rng_arg(generator, _f.generator(), fn).random(self._data.shape)
     return self.copy_((u < prob).astype(self._data.dtype))
