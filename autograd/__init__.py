@@ -111,3 +111,22 @@ for _name in ("tensor", "as_tensor", "zeros", "ones", "full", "empty", "zeros_li
 del _name
 __all__ += ["device", "set_default_device", "get_default_device", "Size", "set_default_dtype",
             "get_default_dtype", "inference_mode", "Variable", "DeviceError"]
+# ---- reductions, special functions, comparison/logic function forms (issue 11)
+from .ops.reduce_extra import (prod, nansum, nanmean, var_mean, std_mean, aminmax,  # noqa: E402
+                               count_nonzero, quantile, nanquantile, logaddexp, logaddexp2,
+                               cdist, dist, diff, trapezoid, trapz, cumulative_trapezoid)
+from .ops.special_math import (lgamma, digamma, polygamma, erfinv, xlogy, logit, sinc,  # noqa: E402
+                               deg2rad, rad2deg, float_power, fmax, fmin, clamp_min,
+                               clamp_max, nan_to_num, heaviside, gcd, lcm, reciprocal,
+                               positive, absolute, signbit, isreal, isin, equal, eq, ne, lt,
+                               le, gt, ge, not_equal, greater, greater_equal, less, less_equal,
+                               logical_and, logical_or, logical_xor, logical_not)
+
+__all__ += ["prod", "nansum", "nanmean", "var_mean", "std_mean", "aminmax", "count_nonzero",
+            "quantile", "nanquantile", "logaddexp", "logaddexp2", "cdist", "dist", "diff",
+            "trapezoid", "trapz", "cumulative_trapezoid", "lgamma", "digamma", "polygamma",
+            "erfinv", "xlogy", "logit", "sinc", "deg2rad", "rad2deg", "float_power", "fmax",
+            "fmin", "clamp_min", "clamp_max", "nan_to_num", "heaviside", "gcd", "lcm",
+            "reciprocal", "positive", "absolute", "signbit", "isreal", "isin", "equal", "eq",
+            "ne", "lt", "le", "gt", "ge", "not_equal", "greater", "greater_equal", "less",
+            "less_equal", "logical_and", "logical_or", "logical_xor", "logical_not"]
