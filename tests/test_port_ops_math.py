@@ -621,3 +621,21 @@ def test_dtypes_match_pytorch_for_integer_inputs():
         ours, theirs = fn(ag, ag.tensor(i)), fn(torch, torch.tensor(i))
         assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), k
         np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6, err_msg=str(k))
+
+
+@pytest.mark.parametrize("name,arg", [("fmax", "other"), ("fmin", "other"), ("gcd", "other"),
+                                      ("lcm", "other"), ("heaviside", "values"),
+                                      ("logaddexp", "other"), ("logical_or", "other")])
+def test_number_where_pytorch_wants_a_tensor_is_a_type_error(name, arg):
+    t = ag.tensor([1, 2])
+    with pytest.raises(TypeError, match=rf"{name}\(\): argument '{arg}' \(position 2\) must be "
+                                        "Tensor, not int"):
+        getattr(ag, name)(t, 2)
+    with pytest.raises(TypeError, match=rf"{name}\(\): argument 'input' \(position 1\)"):
+        getattr(ag, name)(2, t)
+
+
+def test_comparison_forms_take_a_number_as_other_but_not_as_input():
+    assert ag.eq(ag.tensor([1, 2]), 2).detach().numpy().tolist() == [False, True]
+    with pytest.raises(TypeError, match=r"eq\(\): argument 'input' \(position 1\) must be Tensor"):
+        ag.eq(2, ag.tensor([1, 2]))

@@ -22,7 +22,7 @@ from .elementwise import _Elementwise, binary, cast, where
 from .indexing import movedim, take_along_dim
 from .reduce import amax, amin
 from .sorting import sort
-from .special_math import NotImplementedForDType, _tensor, _to_float
+from .special_math import NotImplementedForDType, _tensor, _to_float, require_tensors
 
 AMinMax = namedtuple("aminmax", ["min", "max"])
 
@@ -246,6 +246,7 @@ class LogAddExp2(LogAddExp):
 
 
 def _float_binary(fn, a, b, op):
+    require_tensors(op, input=a, other=b)
     for v in (a, b):
         if isinstance(v, Tensor) and v._data.dtype.kind not in "f":
             raise NotImplementedForDType(f"{op}(): not implemented for dtype {v._data.dtype} "

@@ -334,6 +334,15 @@ def float_power(input, exponent):
 
 
 # ------------------------------------------------- NaN-aware max/min etc
+def require_tensors(op, **args):
+    """PyTorch's binding refuses a number where a Tensor argument is due
+    (``fmax(t, 2)``): the same TypeError, naming the argument."""
+    for pos, (name, v) in enumerate(args.items(), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(v).__name__}")
+
+
 def _pair(input, other, op):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(f"{op}(): expected a tensor operand, got {type(input).__name__} and "
@@ -345,14 +354,16 @@ def _pair(input, other, op):
 
 def fmax(input, other):
     """Elementwise maximum that ignores NaN (NaN only where both are NaN); ties send the gradient to ``input``."""
-    a, b = _pair(input, other, "fmax")
+    require_tensors("fmax", input=input, other=other)
+    a, b = input, other
     da, db = compare_arrays(a, b)
     return where((da >= db) | np.isnan(db), a, b)
 
 
 def fmin(input, other):
     """Elementwise minimum that ignores NaN (NaN only where both are NaN); ties send the gradient to ``input``."""
-    a, b = _pair(input, other, "fmin")
+    require_tensors("fmin", input=input, other=other)
+    a, b = input, other
     da, db = compare_arrays(a, b)
     return where((da <= db) | np.isnan(db), a, b)
 
@@ -379,7 +390,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 def heaviside(input, values):
     """The step function: 0 for x < 0, ``values`` at x == 0, 1 for x > 0 (not differentiable)."""
-    a, b = _pair(input, values, "heaviside")
+    require_tensors("heaviside", input=input, values=values)
+    a, b = input, values
     if a._data.dtype != b._data.dtype:
         raise DTypeError(f"heaviside(): input and values must have the same dtype (as in "
                          f"PyTorch), got {a._data.dtype} and {b._data.dtype}")
@@ -394,7 +406,8 @@ def heaviside(input, values):
 
 
 def _integer_pair(input, other, op, ufunc):
-    a, b = _pair(input, other, op)
+    require_tensors(op, input=input, other=other)
+    a, b = input, other
     for t in (a, b):
         _refuse_kind(op, t, "iu", "integer tensors")
     return compare(ufunc, a, b)
@@ -470,8 +483,10 @@ def equal(input, other):
 
 
 # -------------------------------- function forms of comparisons and logic
-def _comparison(ufunc, name, doc):
+def _comparison(ufunc, name, doc, both_tensors=False):
     def fn(input, other):
+        if both_tensors or not isinstance(input, Tensor):
+            require_tensors(name, input=input, **({"other": other} if both_tensors else {}))
         return compare(ufunc, input, other)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
@@ -485,11 +500,11 @@ le = _comparison(np.less_equal, "le", "Elementwise ``input <= other`` (bool tens
 gt = _comparison(np.greater, "gt", "Elementwise ``input > other`` (bool tensor).")
 ge = _comparison(np.greater_equal, "ge", "Elementwise ``input >= other`` (bool tensor).")
 logical_and = _comparison(np.logical_and, "logical_and",
-                          "Elementwise logical AND of the truth values (bool tensor).")
+                          "Elementwise logical AND of the truth values (bool tensor).", True)
 logical_or = _comparison(np.logical_or, "logical_or",
-                         "Elementwise logical OR of the truth values (bool tensor).")
+                         "Elementwise logical OR of the truth values (bool tensor).", True)
 logical_xor = _comparison(np.logical_xor, "logical_xor",
-                          "Elementwise logical XOR of the truth values (bool tensor).")
+                          "Elementwise logical XOR of the truth values (bool tensor).", True)
 not_equal, greater, greater_equal, less, less_equal = ne, gt, ge, lt, le
 
 
