@@ -66,6 +66,7 @@ def test_prod_values_dtypes_and_dims():
     assert ag.prod(ag.tensor([1, 2], dtype=ag.int32)).dtype == np.int64
     assert ag.prod(x, dtype=ag.float64).dtype == np.float64
     assert x.prod(-1).shape == (2,)
+    assert ag.prod(ag.tensor(3.0), 0).item() == 3.0 and ag.prod(ag.zeros(0)).item() == 1.0
     with pytest.raises(IndexError, match="prod"):
         ag.prod(x, 2)
 

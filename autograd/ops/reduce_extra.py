@@ -76,7 +76,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         x = x.long()
     if dim is None:
         return Prod.apply(x, None, False)
-    return Prod.apply(x, dim_arg(dim, x.ndim, "prod"), bool(keepdim))
+    d = dim_arg(dim, x.ndim, "prod")
+    return Prod.apply(x, None, False) if x.ndim == 0 else Prod.apply(x, d, bool(keepdim))
 
 
 # ------------------------------------------------------ NaN-aware sums

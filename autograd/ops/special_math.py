@@ -14,7 +14,10 @@ so they are computed here:
   to at least 20, then the asymptotic (Euler-Maclaurin) series in ``1/x``
   with seven Bernoulli terms, whose error at x >= 20 is below 1e-16
   relative.  digamma reflects arguments below 1/2 with
-  ``psi(x) = psi(1 - x) - pi / tan(pi x)``.
+  ``psi(x) = psi(1 - x) - pi / tan(pi x)``; polygamma (n >= 1) does not
+  reflect, so its cost grows with how far the smallest argument lies below
+  20 (one vectorized step per unit: fine for the usual arguments, slow for
+  x = -1e6).
 * ``erfinv`` starts from Winitzki's closed-form approximation (about 2e-3
   relative error) and polishes it with Halley steps on ``erf`` (on ``erfc``
   for |x| > 1/2, where ``1 - |x|`` is exact), to about 1 ulp.
