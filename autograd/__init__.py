@@ -123,3 +123,22 @@ from .legacy import LEGACY_TYPES as _LEGACY_TYPES  # noqa: E402
 globals().update(_LEGACY_TYPES)  # FloatTensor, DoubleTensor, LongTensor, ...
 __all__ += ["Generator", "default_generator", "seed", "initial_seed", "set_printoptions",
             "get_printoptions", *_LEGACY_TYPES]
+# ---- reductions, special functions, comparison/logic function forms (issue 11)
+from .ops.reduce_extra import (prod, nansum, nanmean, var_mean, std_mean, aminmax,  # noqa: E402
+                               count_nonzero, quantile, nanquantile, logaddexp, logaddexp2,
+                               cdist, dist, diff, trapezoid, trapz, cumulative_trapezoid)
+from .ops.special_math import (lgamma, digamma, polygamma, erfinv, xlogy, logit, sinc,  # noqa: E402
+                               deg2rad, rad2deg, float_power, fmax, fmin, clamp_min,
+                               clamp_max, nan_to_num, heaviside, gcd, lcm, reciprocal,
+                               positive, absolute, signbit, isreal, isin, equal, eq, ne, lt,
+                               le, gt, ge, not_equal, greater, greater_equal, less, less_equal,
+                               logical_and, logical_or, logical_xor, logical_not)
+
+__all__ += ["prod", "nansum", "nanmean", "var_mean", "std_mean", "aminmax", "count_nonzero",
+            "quantile", "nanquantile", "logaddexp", "logaddexp2", "cdist", "dist", "diff",
+            "trapezoid", "trapz", "cumulative_trapezoid", "lgamma", "digamma", "polygamma",
+            "erfinv", "xlogy", "logit", "sinc", "deg2rad", "rad2deg", "float_power", "fmax",
+            "fmin", "clamp_min", "clamp_max", "nan_to_num", "heaviside", "gcd", "lcm",
+            "reciprocal", "positive", "absolute", "signbit", "isreal", "isin", "equal", "eq",
+            "ne", "lt", "le", "gt", "ge", "not_equal", "greater", "greater_equal", "less",
+            "less_equal", "logical_and", "logical_or", "logical_xor", "logical_not"]

@@ -1126,6 +1126,37 @@ Tensor.bernoulli = _bernoulli
 Tensor.bernoulli_ = _bernoulli_
 
 
+# ---- reductions, special functions, comparison/logic function forms (issue 11)
+def _delegate(module, name):
+    """A Tensor method that calls the op ``autograd.ops.<module>.<name>``
+    with the tensor as its first argument."""
+    def method(self, *args, **kwargs):
+        return getattr(getattr(_ops, module), name)(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"See ``autograd.{name}``."
+    return method
+
+
+def _polygamma_method(self, n):
+    """``polygamma(n, self)``: the n-th derivative of digamma."""
+    return _ops.special_math.polygamma(n, self)
+
+
+for _module, _names in (
+        ("reduce_extra", ("prod", "nansum", "nanmean", "aminmax", "count_nonzero", "quantile",
+                          "nanquantile", "logaddexp", "logaddexp2", "dist", "diff")),
+        ("special_math", ("lgamma", "digamma", "erfinv", "xlogy", "logit", "sinc", "deg2rad",
+                          "rad2deg", "signbit", "nan_to_num", "clamp_min", "clamp_max",
+                          "float_power", "fmax", "fmin", "heaviside", "gcd", "lcm", "positive",
+                          "absolute", "isreal", "equal", "not_equal", "greater",
+                          "greater_equal", "less", "less_equal", "logical_and", "logical_or",
+                          "logical_xor", "logical_not"))):
+    for _name in _names:
+        setattr(Tensor, _name, _delegate(_module, _name))
+Tensor.polygamma = _polygamma_method
+del _module, _names, _name
+
+
 class ViewOf:
     """How a `_View` was made and what its history currently is.
 
