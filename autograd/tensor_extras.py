@@ -19,6 +19,7 @@ from . import factories as _factories
 from ._args import dim_arg, int_arg, size_arg
 from .generator import rng_arg
 from .errors import ArgumentError, DTypeError, ShapeError
+from .ops import inplace as _inplace
 from .ops import movement as _mv
 from .tensor import Tensor
 
@@ -298,3 +299,35 @@ Tensor.byte = _cast_to(np.uint8)
 Tensor.char = _cast_to(np.int8)
 Tensor.short = _cast_to(np.int16)
 del _name, _fn
+
+
+# --------------------------------------------------- more in-place forms
+# ``x.<name>_(*args)`` for ops whose out-of-place method exists: computed by
+# that method and written back through `unary_inplace` (the machinery of
+# ``sqrt_`` and ``clamp_``), so leaves, views, saved values and dtypes
+# that cannot hold the result are handled once, the same way for all.
+_IN_PLACE_FROM_METHOD = (
+    "absolute", "addmm", "arctan2", "atan2", "bitwise_and", "bitwise_not", "bitwise_or",
+    "bitwise_xor", "clamp_max", "clamp_min", "copysign", "cumprod", "cumsum", "deg2rad",
+    "digamma", "divide", "eq", "erfinv", "float_power", "floor_divide", "fmod", "gcd", "ge",
+    "greater", "greater_equal", "gt", "heaviside", "hypot", "lcm", "le", "lerp", "less",
+    "less_equal", "lgamma", "logical_and", "logical_not", "logical_or", "logical_xor", "logit",
+    "lt", "multiply", "nan_to_num", "ne", "not_equal", "polygamma", "pow", "rad2deg",
+    "remainder", "sinc", "subtract", "tril", "triu", "true_divide", "xlogy")
+
+
+def _in_place_from(name):
+    def method(self, *args, **kwargs):
+        op = getattr(Tensor, name)
+        tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, Tensor)]
+        return _inplace.unary_inplace(self, lambda x: op(x, *args, **kwargs), name + "_",
+                                      *tensors)
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``: overwrites this tensor's values (see ``{name}``)."
+    return method
+
+
+for _name in _IN_PLACE_FROM_METHOD:
+    if hasattr(Tensor, _name) and not hasattr(Tensor, _name + "_"):
+        setattr(Tensor, _name + "_", _in_place_from(_name))
+del _name
