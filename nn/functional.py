@@ -29,3 +29,6 @@ from .losses_extra import (cosine_embedding_loss, gaussian_nll_loss, hinge_embed
 from .layers.adaptive import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401,E402
 from .layers.conv_more import conv1d, conv_transpose2d, fold, unfold  # noqa: F401,E402
 from .layers.upsample import interpolate  # noqa: F401,E402
+# ---- conv3d (issue 11): the 3-d convolution family
+from .layers.conv3d import conv3d  # noqa: F401,E402
+from .layers.pooling3d import avg_pool3d, max_pool3d  # noqa: F401,E402
