@@ -37,5 +37,5 @@ from .layers.adaptive import AdaptiveAvgPool2d, AdaptiveMaxPool2d  # noqa: E402
 from .layers.conv_more import Conv1d, ConvTranspose2d, Fold, Unfold  # noqa: E402
 from .layers.upsample import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d  # noqa: E402
 # ---- conv3d (issue 11): the 3-d convolution family
-from .layers.conv3d import Conv3d  # noqa: E402
+from .layers.conv3d import Conv3d, LazyConv3d  # noqa: E402
 from .layers.pooling3d import MaxPool3d, AvgPool3d  # noqa: E402

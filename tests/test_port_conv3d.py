@@ -409,3 +409,26 @@ def test_max_pool3d_nan_rule_matches_pytorch():
     tv, ti = torch.nn.functional.max_pool3d(torch.tensor(a), 2, return_indices=True)
     np.testing.assert_array_equal(i.detach().numpy(), ti.detach().numpy())
     np.testing.assert_array_equal(v.detach().numpy(), tv.detach().numpy())
+
+
+# ---- LazyConv3d ---------------------------------------------------------
+
+def test_lazy_conv3d_reads_in_channels_from_the_first_input():
+    m = nn.LazyConv3d(4, (1, 2, 3), padding=1, groups=2)
+    params = list(m.parameters())  # an optimizer built now still trains them
+    out = m(ag.ones(2, 6, 3, 3, 3))
+    assert type(m) is nn.Conv3d and m.in_channels == 6
+    assert m.weight.shape == (4, 3, 1, 2, 3) and out.shape == (2, 4, 5, 4, 3)
+    assert params[0] is m.weight and params[1] is m.bias
+    bound = 1 / math.sqrt(3 * 1 * 2 * 3)
+    assert 0 < np.abs(m.weight.detach().numpy()).max() <= bound
+    unbatched = nn.LazyConv3d(2, 2)
+    assert unbatched(ag.ones(3, 2, 2, 2)).shape == (2, 1, 1, 1) and unbatched.in_channels == 3
+
+
+def test_lazy_conv3d_refuses_a_rank_it_cannot_read():
+    m = nn.LazyConv3d(2, 3)
+    with pytest.raises(ValueError, match=r"LazyConv3d: cannot infer in_channels; expected input "
+                                         r"\(N, C, D, H, W\) or \(C, D, H, W\), got \(2, 4, 4\)"):
+        m(ag.ones(2, 4, 4))
+    assert type(m) is nn.LazyConv3d and m.has_uninitialized_params()

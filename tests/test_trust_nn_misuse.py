@@ -102,6 +102,7 @@ LAYERS = {
                r"Conv3d\(2, 4, kernel_size=\(3, 3, 3\)\)"),
     "MaxPool3d": (lambda: nn.MaxPool3d(2), lambda: f32(1, 1, 4, 4, 4), "max_pool3d"),
     "AvgPool3d": (lambda: nn.AvgPool3d(2), lambda: f32(1, 1, 4, 4, 4), "avg_pool3d"),
+    "LazyConv3d": (lambda: nn.LazyConv3d(2, 3), lambda: f32(1, 2, 4, 4, 4), "LazyConv3d"),
 }
 
 # Inputs of a shape the layer cannot take, and what the message must say
@@ -165,6 +166,8 @@ WRONG_SHAPE = {
                                 r"\(C, D, H, W\), got \(4, 4, 4\)"),
     "AvgPool3d": (f32(4, 4), r"avg_pool3d: expected input \(N, C, D, H, W\) or "
                              r"\(C, D, H, W\), got \(4, 4\)"),
+    "LazyConv3d": (f32(4, 4, 4), r"LazyConv3d: cannot infer in_channels; expected input "
+                                 r"\(N, C, D, H, W\) or \(C, D, H, W\), got \(4, 4, 4\)"),
 }
 # Softmax/LogSoftmax: a dim the input lacks (the engine's IndexError).
 WRONG_DIM = {"Softmax": "softmax", "LogSoftmax": "log_softmax"}

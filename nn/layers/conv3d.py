@@ -7,6 +7,7 @@ matrix makes the output; the backward is two GEMMs and a `Fold` with one
 strided add per kernel offset.  All engine ops, so it differentiates twice.
 """
 from .conv import _ConvNd, conv_nd
+from .lazy import _LazyConvNd
 
 
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -23,3 +24,9 @@ class Conv3d(_ConvNd):
     every padding_mode ('zeros', 'reflect', 'replicate', 'circular')."""
     _nd = 3
     _functional = staticmethod(conv3d)
+
+
+class LazyConv3d(_LazyConvNd):
+    """``LazyConv3d(out_channels, kernel_size, ...)``: a Conv3d whose
+    in_channels is the channel dim of the first input."""
+    cls_to_become = Conv3d
