@@ -48,7 +48,7 @@ def kernel_offsets(kernel, stride, dilation, outs):
     index) with the strided slices of the image its taps cover."""
     axes = [[slice(i * d, i * d + s * (o - 1) + 1, s) for i in range(k)]
             for k, s, d, o in zip(kernel, stride, dilation, outs)]
-    return zip(np.ndindex(*kernel), itertools.product(*axes))
+    return zip(itertools.product(*map(range, kernel)), itertools.product(*axes))
 
 
 class Unfold(Function):

@@ -56,7 +56,7 @@ def conv_nd(input, weight, bias, stride, padding, dilation, groups, nd, name):
         taps = ", ".join("k" + a for a in _letters(nd))
         raise ArgumentError(f"{name}: weight must be (out_channels, in_channels/groups, "
                             f"{taps}), got shape {weight.shape}")
-    pads = _padding_amounts(padding, weight.shape[2:], stride, dilation, name)
+    pads = _padding_amounts(padding, weight._data.shape[2:], stride, dilation, name)
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
@@ -90,12 +90,11 @@ def pad_widths(pads):
 
 def _conv(input, weight, bias, stride, pads, dilation, groups):
     """The convolution of a checked (N, C, *spatial) input."""
-    n, c = input.shape[:2]
-    o, cg = weight.shape[:2]
-    kernel = weight.shape[2:]
+    n, c, *spatial = input._data.shape
+    o, cg, *kernel = weight._data.shape
     nd = len(kernel)
     outs = tuple(out_size(size + pads[2 * a] + pads[2 * a + 1], kernel[a], stride[a],
-                          dilation[a]) for a, size in enumerate(input.shape[2:]))
+                          dilation[a]) for a, size in enumerate(spatial))
     taps, places = math.prod(kernel), math.prod(outs) * n
     # Batch-last layout (C, *spatial, N) throughout: the im2col copy and the
     # backward's Fold then move rows of OW*N contiguous elements, not OW.
@@ -121,18 +120,18 @@ def _conv(input, weight, bias, stride, pads, dilation, groups):
 
 
 def _check_conv(x, weight, bias, pads, dilation, groups, name):
-    o, cg = weight.shape[:2]
-    kernel = weight.shape[2:]
+    o, cg, *kernel = weight._data.shape
+    shape = x._data.shape
     if o % groups:
         raise ArgumentError(f"{name}: groups={groups} must divide out_channels={o} (weight "
                             f"shape {weight.shape})")
-    if x.shape[1] != cg * groups:
+    if shape[1] != cg * groups:
         axes = ", ".join(_letters(len(kernel)))
         raise ArgumentError(f"{name}: expected input (N, {cg * groups}, {axes}) for weight of "
                             f"shape {weight.shape} and groups={groups}, got {x.shape}")
-    if bias is not None and bias.shape != (o,):
+    if bias is not None and bias._data.shape != (o,):
         raise ArgumentError(f"{name}: bias must have shape ({o},), got {bias.shape}")
-    padded = tuple(size + pads[2 * a] + pads[2 * a + 1] for a, size in enumerate(x.shape[2:]))
+    padded = tuple(size + pads[2 * a] + pads[2 * a + 1] for a, size in enumerate(shape[2:]))
     if any(d * (k - 1) + 1 > size for k, d, size in zip(kernel, dilation, padded)):
         raise ArgumentError(f"{name}: kernel {tuple(kernel)} (dilation {dilation}) is larger "
                             f"than the padded input {padded} (input shape {x.shape})")

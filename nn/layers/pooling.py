@@ -13,6 +13,7 @@ padding.  The partial window reads past the right padding, so the input is
 padded further on the right (-inf for max, 0 for average, where that extra
 region never counts in the divisor).
 """
+import itertools
 import math
 
 import numpy as np
@@ -50,9 +51,11 @@ def _ceil_extra(size, k, s, p, d, ceil_mode):
     return max(0, (out - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
 
 
-def _extras(x, k, s, p, d, ceil_mode):
-    return tuple(_ceil_extra(*axis, ceil_mode)
-                 for axis in zip(x.shape[-len(k):], k, s, p, d))
+def _extras(shape, k, s, p, d, ceil_mode):
+    """Per spatial axis of an input of ``shape``, `_ceil_extra`."""
+    if not ceil_mode:
+        return (0,) * len(k)
+    return tuple(_ceil_extra(*axis, ceil_mode) for axis in zip(shape[-len(k):], k, s, p, d))
 
 
 def _check_pool_input(x, k, p, d, name):
@@ -64,7 +67,7 @@ def _check_pool_input(x, k, p, d, name):
         axes = ", ".join(_letters(nd))
         raise ArgumentError(f"{name}: expected input (N, C, {axes}) or (C, {axes}), got "
                             f"{x.shape}")
-    spatial = x.shape[-nd:]
+    spatial = x._data.shape[-nd:]
     if any(dd * (kk - 1) + 1 > size + 2 * pp for size, kk, pp, dd in zip(spatial, k, p, d)):
         padded = tuple(size + 2 * pp for size, pp in zip(spatial, p))
         raise ArgumentError(f"{name}: kernel {k} is larger than the padded input {padded} "
@@ -101,7 +104,8 @@ def _taps(win, k):
     """Each kernel offset's slice of the window view (no copies), with its
     flat tap number (C order: i * KW + j in 2-d)."""
     lead = (slice(None), slice(None))
-    return ((t, win[lead + offset]) for t, offset in enumerate(np.ndindex(*k)))
+    offsets = itertools.product(*map(range, k))
+    return ((t, win[lead + offset]) for t, offset in enumerate(offsets))
 
 
 def _first_max(win, k):
@@ -184,7 +188,7 @@ def max_pool(input, k, s, p, d, ceil_mode, return_indices, name, node):
     a = a if a.ndim == nd + 2 else a[None]
     spatial = a.shape[2:]
     low = _lowest(a.dtype)
-    extra = _extras(a, k, s, p, d, ceil_mode)
+    extra = _extras(a.shape, k, s, p, d, ceil_mode)
     padded = any(p) or any(extra)
     if padded:
         a = np.pad(a, ((0, 0), (0, 0)) + tuple((pp, pp + e) for pp, e in zip(p, extra)),
@@ -232,7 +236,7 @@ def avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override, nam
     nd = len(k)
     d = (1,) * nd
     _check_pool_input(input, k, p, d, name)
-    extra = _extras(input, k, s, p, d, ceil_mode)
+    extra = _extras(input._data.shape, k, s, p, d, ceil_mode)
     cols = _windows(input, k, s, p, d, extra, name)
     taps = tuple(range(2, 2 + nd))
     if divisor_override is not None:
@@ -248,7 +252,7 @@ def _divisors(x, k, s, p, extra, count_include_pad):
     """How many elements of each window count: those inside the padded
     input (or, without count_include_pad, inside the input itself)."""
     nd = len(k)
-    spatial = x.shape[-nd:]
+    spatial = x._data.shape[-nd:]
     if count_include_pad:
         inside, lo = np.ones(tuple(n + 2 * pp for n, pp in zip(spatial, p)), x.dtype), (0,) * nd
     else:
