@@ -58,7 +58,7 @@ def test_conv3d_matches_the_definition(stride, pad, dil, groups):
     w = _x(4, 4 // groups, 2, 3, 2, seed=1, grad=False)
     b = _x(4, seed=2, grad=False)
     out = F.conv3d(x, w, b, stride, pad, dil, groups)
-    ref = naive_conv3d(x.detach().numpy(), w.detach().numpy(), b.detach().numpy(), stride, pad, dil, groups)
+    ref = naive_conv3d(x.numpy(), w.numpy(), b.numpy(), stride, pad, dil, groups)
     assert out.shape == ref.shape
     np.testing.assert_allclose(out.detach().numpy(), ref, rtol=1e-10, atol=1e-12)
 
@@ -66,7 +66,7 @@ def test_conv3d_matches_the_definition(stride, pad, dil, groups):
 def test_conv3d_int_padding_and_no_bias():
     x, w = _x(1, 2, 4, 4, 4, grad=False), _x(3, 2, 3, 3, 3, seed=1, grad=False)
     out = F.conv3d(x, w, padding=1)
-    np.testing.assert_allclose(out.detach().numpy(), naive_conv3d(x.detach().numpy(), w.detach().numpy(), None, (1,) * 3,
+    np.testing.assert_allclose(out.numpy(), naive_conv3d(x.numpy(), w.numpy(), None, (1,) * 3,
                                                          (1,) * 3, (1,) * 3, 1), rtol=1e-10)
 
 
@@ -112,8 +112,9 @@ def test_conv3d_module_parameters_as_pytorch():
     assert (m.kernel_size, m.stride, m.padding, m.dilation) == ((1, 2, 3), (1, 1, 1),
                                                                 (0, 0, 0), (1, 1, 1))
     bound = 1 / math.sqrt(2 * 1 * 2 * 3)  # kaiming_uniform(a=sqrt(5)) and the bias share it
-    assert np.abs(m.weight.detach().numpy()).max() <= bound and np.abs(m.bias.detach().numpy()).max() <= bound
-    assert np.abs(m.weight.detach().numpy()).max() > bound / 2  # actually spread, not zeros
+    w, b = m.weight.detach().numpy(), m.bias.detach().numpy()
+    assert np.abs(w).max() <= bound and np.abs(b).max() <= bound
+    assert np.abs(w).max() > bound / 2  # actually spread, not zeros
     assert nn.Conv3d(2, 2, 3, bias=False).bias is None
 
 
@@ -130,8 +131,8 @@ def test_conv3d_module_reprs_as_pytorch():
 def test_conv3d_module_forward_is_the_functional():
     m = nn.Conv3d(2, 3, 2, stride=(1, 2, 1), padding=1).double()
     x = _x(2, 2, 3, 4, 5, grad=False)
-    np.testing.assert_array_equal(m(x).detach().numpy(), F.conv3d(x, m.weight, m.bias, (1, 2, 1), 1)
-                                  .detach().numpy())
+    want = F.conv3d(x, m.weight, m.bias, (1, 2, 1), 1)
+    np.testing.assert_array_equal(m(x).detach().numpy(), want.detach().numpy())
     assert m(x[0]).shape == (3, 4, 3, 6)  # unbatched (C, D, H, W)
 
 
@@ -328,7 +329,7 @@ def _compare(ours, theirs, inputs, t_inputs, rtol=1e-9, atol=1e-11):
     t_out.backward(__import__("torch").tensor(g))
     for a, t in zip(inputs, t_inputs):
         if a is not None and a.requires_grad:
-            np.testing.assert_allclose(a.grad.detach().numpy(), t.grad.detach().numpy(), rtol=rtol, atol=atol)
+            np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=atol)
 
 
 def _pair(shape, seed, grad=True):
@@ -370,8 +371,8 @@ def test_conv3d_module_state_dict_moves_to_pytorch(mode):
     assert repr(m) == repr(t)
     x, tx = _pair((2, 2, 4, 5, 4), 3)
     _compare(lambda x: m(x), lambda x: t(x), (x,), (tx,))
-    np.testing.assert_allclose(m.weight.grad.detach().numpy(), t.weight.grad.detach().numpy(), rtol=1e-9)
-    np.testing.assert_allclose(m.bias.grad.detach().numpy(), t.bias.grad.detach().numpy(), rtol=1e-9)
+    np.testing.assert_allclose(m.weight.grad.numpy(), t.weight.grad.numpy(), rtol=1e-9)
+    np.testing.assert_allclose(m.bias.grad.numpy(), t.bias.grad.numpy(), rtol=1e-9)
 
 
 @pytest.mark.parametrize("seed", range(12))
