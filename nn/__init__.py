@@ -52,3 +52,6 @@ from .losses_ctc import CTCLoss  # noqa: E402
 # ---- p-rnnx (issue 11): the Transformer's decoder side
 from .layers.transformer import (TransformerDecoderLayer, TransformerDecoder,  # noqa: E402
                                  Transformer)
+# ---- conv3d (issue 11): the 3-d convolution family
+from .layers.conv3d import Conv3d, LazyConv3d  # noqa: E402
+from .layers.pooling3d import MaxPool3d, AvgPool3d  # noqa: E402

@@ -39,3 +39,6 @@ from .layers.embedding_bag import embedding_bag  # noqa: F401,E402
 # ---- p-ctc (issue 11)
 from .losses_ctc import ctc_loss  # noqa: F401,E402
 from .layers.grid_sample import affine_grid, grid_sample  # noqa: F401,E402
+# ---- conv3d (issue 11): the 3-d convolution family
+from .layers.conv3d import conv3d  # noqa: F401,E402
+from .layers.pooling3d import avg_pool3d, max_pool3d  # noqa: F401,E402

@@ -97,6 +97,12 @@ LAYERS = {
                             lambda: f32(1, 1, 2, 2), "interpolate"),
     "UpsamplingBilinear2d": (lambda: nn.UpsamplingBilinear2d(size=(3, 3)),
                              lambda: f32(1, 1, 2, 2), "interpolate"),
+    # the 3-d convolution family (issue 11)
+    "Conv3d": (lambda: nn.Conv3d(2, 4, 3), lambda: f32(1, 2, 4, 4, 4),
+               r"Conv3d\(2, 4, kernel_size=\(3, 3, 3\)\)"),
+    "MaxPool3d": (lambda: nn.MaxPool3d(2), lambda: f32(1, 1, 4, 4, 4), "max_pool3d"),
+    "AvgPool3d": (lambda: nn.AvgPool3d(2), lambda: f32(1, 1, 4, 4, 4), "avg_pool3d"),
+    "LazyConv3d": (lambda: nn.LazyConv3d(2, 3), lambda: f32(1, 2, 4, 4, 4), "LazyConv3d"),
 }
 
 # Inputs of a shape the layer cannot take, and what the message must say
@@ -154,6 +160,14 @@ WRONG_SHAPE = {
                                r"got \(3, 3\)"),
     "UpsamplingNearest2d": (f32(1, 1, 4), r"interpolate: size must have 1 entries"),
     "UpsamplingBilinear2d": (f32(1, 1, 4, 4, 4), r"interpolate: size must have 3 entries for 3 spatial dims"),
+    "Conv3d": (f32(1, 3, 4, 4, 4), r"Conv3d\(2, 4, kernel_size=\(3, 3, 3\)\) expected input "
+                                   r"\(N, 2, D, H, W\), got \(1, 3, 4, 4, 4\)"),
+    "MaxPool3d": (f32(4, 4, 4), r"max_pool3d: expected input \(N, C, D, H, W\) or "
+                                r"\(C, D, H, W\), got \(4, 4, 4\)"),
+    "AvgPool3d": (f32(4, 4), r"avg_pool3d: expected input \(N, C, D, H, W\) or "
+                             r"\(C, D, H, W\), got \(4, 4\)"),
+    "LazyConv3d": (f32(4, 4, 4), r"LazyConv3d: cannot infer in_channels; expected input "
+                                 r"\(N, C, D, H, W\) or \(C, D, H, W\), got \(4, 4, 4\)"),
 }
 # Softmax/LogSoftmax: a dim the input lacks (the engine's IndexError).
 WRONG_DIM = {"Softmax": "softmax", "LogSoftmax": "log_softmax"}

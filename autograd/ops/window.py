@@ -1,7 +1,9 @@
-"""Sliding-window primitives for convolution and pooling.
+"""Sliding-window primitives for convolution and pooling, in any number of
+spatial dims (1-d and 2-d layers use two, 3-d ones three).
 
 `Unfold` turns a padded image batch ``(N, C, H, W)`` into its windows
-``(N, C, KH, KW, OH, OW)`` (or the same with the batch axis last) -- a
+``(N, C, KH, KW, OH, OW)`` (or the same with the batch axis last; a volume
+``(N, C, D, H, W)`` likewise into ``(N, C, KD, KH, KW, OD, OH, OW)``) -- a
 strided *view* of the input, so the forward
 costs nothing until a consumer reads it.  Its adjoint `Fold` adds windows
 back into an image with one strided slice-add per kernel offset (KH*KW
@@ -9,6 +11,8 @@ NumPy calls, never a loop over output pixels, never ``np.add.at``).  Each
 is the other's backward, so convolution and pooling built from them
 differentiate any number of times.
 """
+import itertools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -24,22 +28,29 @@ def out_size(size, k, stride, dil):
 
 
 def windows_of(x, kernel, stride, dilation, batch_last=False):
-    """Strided window view of an array (no graph): (N, C, KH, KW, OH, OW) of an (N, C, H, W) image,
-    or (C, KH, KW, OH, OW, N) of a (C, H, W, N) one."""
+    """Strided window view of an array (no graph), for any number of spatial
+    axes (``len(kernel)``): (N, C, *K, *O) of an (N, C, *S) image, or
+    (C, *K, *O, N) of a (C, *S, N) one -- e.g. (N, C, KH, KW, OH, OW) in 2-d."""
+    nd = len(kernel)
     if batch_last:
-        c, h, w, n = x.shape
-        sc, sh_, sw_, sn = x.strides
+        lead, spatial, tail = x.shape[:1], x.shape[1:1 + nd], x.shape[1 + nd:]
+        lead_st, sp_st, tail_st = x.strides[:1], x.strides[1:1 + nd], x.strides[1 + nd:]
     else:
-        n, c, h, w = x.shape
-        sn, sc, sh_, sw_ = x.strides
-    kh, kw = kernel
-    sh, sw = stride
-    dh, dw = dilation
-    oh, ow = out_size(h, kh, sh, dh), out_size(w, kw, sw, dw)
-    spatial = (sh_ * dh, sw_ * dw, sh_ * sh, sw_ * sw)
-    if batch_last:
-        return as_strided(x, (c, kh, kw, oh, ow, n), (sc,) + spatial + (sn,), writeable=False)
-    return as_strided(x, (n, c, kh, kw, oh, ow), (sn, sc) + spatial, writeable=False)
+        lead, spatial, tail = x.shape[:2], x.shape[2:], ()
+        lead_st, sp_st, tail_st = x.strides[:2], x.strides[2:], ()
+    outs = tuple(out_size(n, k, s, d) for n, k, s, d in zip(spatial, kernel, stride, dilation))
+    tap_st = tuple(st * d for st, d in zip(sp_st, dilation))
+    win_st = tuple(st * s for st, s in zip(sp_st, stride))
+    return as_strided(x, lead + tuple(kernel) + outs + tail,
+                      lead_st + tap_st + win_st + tail_st, writeable=False)
+
+
+def kernel_offsets(kernel, stride, dilation, outs):
+    """Each kernel offset (in C order, so enumerating gives the flat tap
+    index) with the strided slices of the image its taps cover."""
+    axes = [[slice(i * d, i * d + s * (o - 1) + 1, s) for i in range(k)]
+            for k, s, d, o in zip(kernel, stride, dilation, outs)]
+    return zip(itertools.product(*map(range, kernel)), itertools.product(*axes))
 
 
 class Unfold(Function):
@@ -66,22 +77,14 @@ class Fold(Function):
 
     @staticmethod
     def forward(ctx, cols, shape, stride, dilation, batch_last):
-        if batch_last:
-            kh, kw, oh, ow = cols.shape[1:5]
-        else:
-            kh, kw, oh, ow = cols.shape[2:6]
-        ctx._geom = ((kh, kw), stride, dilation, batch_last)
-        sh, sw = stride
-        dh, dw = dilation
+        nd = len(stride)
+        first = 1 if batch_last else 2
+        kernel, outs = cols.shape[first:first + nd], cols.shape[first + nd:first + 2 * nd]
+        ctx._geom = (kernel, stride, dilation, batch_last)
         img = np.zeros(shape, dtype=cols.dtype)
-        for i in range(kh):
-            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-            for j in range(kw):
-                cs = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-                if batch_last:
-                    img[:, rows, cs, :] += cols[:, i, j]
-                else:
-                    img[:, :, rows, cs] += cols[:, :, i, j]
+        lead = (slice(None),) * first
+        for tap, taps in kernel_offsets(kernel, stride, dilation, outs):
+            img[lead + taps] += cols[lead + tap]
         return img
 
     @staticmethod

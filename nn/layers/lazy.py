@@ -1,4 +1,5 @@
-"""Lazy modules: ``LazyLinear``, ``LazyConv2d``, ``LazyBatchNorm1d/2d``.
+"""Lazy modules: ``LazyLinear``, ``LazyConv2d``, ``LazyBatchNorm1d/2d``
+(``LazyConv3d``, on the same base, is in conv3d.py).
 
 The input size (in_features, in_channels, num_features) is read from the
 first input instead of being written in the model.  Until then the
@@ -20,7 +21,7 @@ from .._checks import not_tensor
 from ..module import Module
 from ..parameter import Parameter
 from .batchnorm import BatchNorm1d, BatchNorm2d
-from .conv import Conv2d
+from .conv import Conv2d, _letters
 from .linear import Linear
 
 
@@ -158,27 +159,34 @@ class LazyLinear(LazyModuleMixin, Module):
         return input.shape[-1]
 
 
-class LazyConv2d(LazyModuleMixin, Module):
-    """``LazyConv2d(out_channels, kernel_size, ...)``: a Conv2d whose
-    in_channels is the channel dim of the first input."""
-    cls_to_become = Conv2d
+class _LazyConvNd(LazyModuleMixin, Module):
+    """A convolution (``cls_to_become``: Conv2d, Conv3d) whose in_channels is
+    the channel dim of the first input."""
 
     def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
                  bias=True, padding_mode="zeros", device=None, dtype=None):
         Module.__init__(self)
-        _check_device(device, "LazyConv2d")
+        _check_device(device, type(self).__name__)
         self.out_channels = out_channels
         _lazy_init(self, ((out_channels, kernel_size, stride, padding, dilation, groups, bias,
                            padding_mode), {}), ["weight"] + (["bias"] if bias else []),
                    dtype=dtype)
 
     def _infer(self, input):
+        name, nd = type(self).__name__, self.cls_to_become._nd
         if not isinstance(input, Tensor):
-            raise not_tensor("LazyConv2d", "input", 1, input)
-        if input.ndim not in (3, 4):
-            raise ArgumentError(f"LazyConv2d: cannot infer in_channels; expected input "
-                                f"(N, C, H, W) or (C, H, W), got {input.shape}")
-        return input.shape[-3]
+            raise not_tensor(name, "input", 1, input)
+        if input.ndim not in (nd + 1, nd + 2):
+            axes = ", ".join(_letters(nd))
+            raise ArgumentError(f"{name}: cannot infer in_channels; expected input "
+                                f"(N, C, {axes}) or (C, {axes}), got {input.shape}")
+        return input.shape[-nd - 1]
+
+
+class LazyConv2d(_LazyConvNd):
+    """``LazyConv2d(out_channels, kernel_size, ...)``: a Conv2d whose
+    in_channels is the channel dim of the first input."""
+    cls_to_become = Conv2d
 
 
 class _LazyBatchNorm(LazyModuleMixin, Module):

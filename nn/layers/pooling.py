@@ -1,7 +1,7 @@
 """Max and average pooling over strided window views of the input.
 
 Max pooling routes each window's gradient to a single winner (chosen by
-PyTorch's rule: the first maximum, or the last NaN) through a `GatherFlat`
+PyTorch's rule: the first maximum, or the last NaN) through a `WinnerGather`
 node named as PyTorch's; padding never wins.  Average pooling is a mean
 over the axes of `autograd.ops.window.Unfold`'s windows; with
 ``count_include_pad=True`` (PyTorch's default) padded zeros count in the
@@ -13,6 +13,9 @@ padding.  The partial window reads past the right padding, so the input is
 padded further on the right (-inf for max, 0 for average, where that extra
 region never counts in the divisor).
 """
+import itertools
+import math
+
 import numpy as np
 
 import autograd as ag
@@ -22,16 +25,17 @@ from autograd.ops.window import WinnerGather, unfold, windows_of
 from autograd.errors import ArgumentError, DTypeError
 from .._checks import not_tensor
 from ..module import Module
-from ._args import pair
+from ._args import ntuple
+from .conv import _letters, pad_widths
 
 
-def _pool_args(kernel_size, stride, padding, dilation, name):
-    k = pair(kernel_size, "kernel_size", name, 1)
+def _pool_args(kernel_size, stride, padding, dilation, name, nd=2):
+    k = ntuple(kernel_size, nd, "kernel_size", name, 1)
     s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else pair(stride, "stride", name, 1)
-    p = pair(padding, "padding", name, 0)
-    d = pair(dilation, "dilation", name, 1)
-    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        else ntuple(stride, nd, "stride", name, 1)
+    p = ntuple(padding, nd, "padding", name, 0)
+    d = ntuple(dilation, nd, "dilation", name, 1)
+    if any(pp > kk // 2 for pp, kk in zip(p, k)):
         raise ArgumentError(f"{name}: padding {p} must be at most half the kernel size {k}")
     return k, s, p, d
 
@@ -47,33 +51,42 @@ def _ceil_extra(size, k, s, p, d, ceil_mode):
     return max(0, (out - 1) * s + d * (k - 1) + 1 - (size + 2 * p))
 
 
-def _extras(x, k, s, p, d, ceil_mode):
-    h, w = x.shape[-2:]
-    return (_ceil_extra(h, k[0], s[0], p[0], d[0], ceil_mode),
-            _ceil_extra(w, k[1], s[1], p[1], d[1], ceil_mode))
+def _extras(shape, k, s, p, d, ceil_mode):
+    """Per spatial axis of an input of ``shape``, `_ceil_extra`."""
+    if not ceil_mode:
+        return (0,) * len(k)
+    return tuple(_ceil_extra(*axis, ceil_mode) for axis in zip(shape[-len(k):], k, s, p, d))
 
 
 def _check_pool_input(x, k, p, d, name):
     """Check type, rank and kernel size."""
     if not isinstance(x, Tensor):
         raise not_tensor(name, "input", 1, x)
-    if x.ndim not in (3, 4):
-        raise ArgumentError(f"{name}: expected input (N, C, H, W) or (C, H, W), got {x.shape}")
-    h, w = x.shape[-2:]
-    for size, kk, pp, dd in ((h, k[0], p[0], d[0]), (w, k[1], p[1], d[1])):
-        if dd * (kk - 1) + 1 > size + 2 * pp:
-            raise ArgumentError(f"{name}: kernel {k} is larger than the padded input "
-                                f"{(h + 2 * p[0], w + 2 * p[1])} (input shape {x.shape})")
+    nd = len(k)
+    if x.ndim not in (nd + 1, nd + 2):
+        axes = ", ".join(_letters(nd))
+        raise ArgumentError(f"{name}: expected input (N, C, {axes}) or (C, {axes}), got "
+                            f"{x.shape}")
+    spatial = x._data.shape[-nd:]
+    if any(dd * (kk - 1) + 1 > size + 2 * pp for size, kk, pp, dd in zip(spatial, k, p, d)):
+        padded = tuple(size + 2 * pp for size, pp in zip(spatial, p))
+        raise ArgumentError(f"{name}: kernel {k} is larger than the padded input {padded} "
+                            f"(input shape {x.shape})")
+
+
+def _pad_widths(p, extra):
+    """`F.pad` widths for ``p`` on both sides plus ``extra`` after."""
+    return pad_widths(sum(((pp, pp + e) for pp, e in zip(p, extra)), ()))
 
 
 def _windows(x, k, s, p, d, extra, name):
-    """(N, C, KH, KW, OH, OW) windows of an (N, C, H, W) or (C, H, W) input
-    zero-padded by ``p`` and further by ``extra`` on the right (ceil_mode)."""
+    """(N, C, *K, *O) windows of an (N, C, *S) or (C, *S) input zero-padded
+    by ``p`` and further by ``extra`` on the right (ceil_mode)."""
     _check_pool_input(x, k, p, d, name)
-    x4 = x if x.ndim == 4 else x.unsqueeze(0)
-    if p != (0, 0) or extra != (0, 0):
-        x4 = ag.pad(x4, (p[1], p[1] + extra[1], p[0], p[0] + extra[0]))
-    return unfold(x4, k, s, d)
+    batched = x if x.ndim == len(k) + 2 else x.unsqueeze(0)
+    if any(p) or any(extra):
+        batched = ag.pad(batched, _pad_widths(p, extra))
+    return unfold(batched, k, s, d)
 
 
 class MaxPool2DWithIndices(WinnerGather):
@@ -87,25 +100,31 @@ def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
+def _taps(win, k):
+    """Each kernel offset's slice of the window view (no copies), with its
+    flat tap number (C order: i * KW + j in 2-d)."""
+    lead = (slice(None), slice(None))
+    offsets = itertools.product(*map(range, k))
+    return ((t, win[lead + offset]) for t, offset in enumerate(offsets))
+
+
 def _first_max(win, k):
-    """Offset (i * KW + j) of each window's first maximum, by a running
-    maximum over the KH*KW slices of the strided window view (no window
-    copies).  Also returns the running maximum: NaN exactly where a window
-    holds NaN, which this strict comparison skips."""
-    best = win[:, :, 0, 0].copy()
+    """Flat kernel offset of each window's first maximum, by a running
+    maximum over the taps of the strided window view (no window copies).
+    Also returns the running maximum: NaN exactly where a window holds NaN,
+    which this strict comparison skips."""
+    taps = _taps(win, k)
+    best = next(taps)[1].copy()
     arg = np.zeros(best.shape, dtype=np.int32)
     step = np.empty(best.shape, dtype=np.int32)
-    for i in range(k[0]):
-        for j in range(k[1]):
-            if i or j:
-                candidate = win[:, :, i, j]
-                better = candidate > best  # strict: ties keep the first maximum
-                np.maximum(best, candidate, out=best)
-                # arg = where(better, offset, arg), in arithmetic: masked
-                # assignment and np.where are ~20x slower here
-                np.subtract(i * k[1] + j, arg, out=step)
-                step *= better
-                arg += step
+    for t, candidate in taps:
+        better = candidate > best  # strict: ties keep the first maximum
+        np.maximum(best, candidate, out=best)
+        # arg = where(better, offset, arg), in arithmetic: masked
+        # assignment and np.where are ~20x slower here
+        np.subtract(t, arg, out=step)
+        step *= better
+        arg += step
     return arg, best
 
 
@@ -113,15 +132,13 @@ def _last_nan_or_first_max(win, k):
     """PyTorch's rule once NaN is present: a candidate wins if it is larger
     or NaN, so a window's last NaN wins.  Only run when some window holds
     NaN, so the common case pays for one ``max`` of the output."""
-    best = win[:, :, 0, 0].copy()
+    taps = _taps(win, k)
+    best = next(taps)[1].copy()
     arg = np.zeros(best.shape, dtype=np.int32)
-    for i in range(k[0]):
-        for j in range(k[1]):
-            if i or j:
-                candidate = win[:, :, i, j]
-                take = (candidate > best) | np.isnan(candidate)
-                best = np.where(take, candidate, best)
-                arg = np.where(take, i * k[1] + j, arg)
+    for t, candidate in taps:
+        take = (candidate > best) | np.isnan(candidate)
+        best = np.where(take, candidate, best)
+        arg = np.where(take, t, arg)
     return arg
 
 
@@ -130,6 +147,23 @@ def _first_inside(out_size, stride, pad, dil):
     element inside the unpadded input."""
     start = np.arange(out_size) * stride - pad
     return np.where(start < 0, (dil - 1 - start) // dil, 0)  # ceil(-start / dil)
+
+
+def _along(values, axis, nd):
+    """A 1-d array shaped to broadcast along spatial ``axis`` of ``nd``."""
+    return values.reshape((-1,) + (1,) * (nd - 1 - axis))
+
+
+def _winner_positions(arg, outs, k, s, p, d, spatial):
+    """Flat position in each input plane (or volume) of the tap ``arg``
+    (a flat kernel offset) of every window."""
+    nd = len(k)
+    taps = np.unravel_index(arg, k)
+    flat = 0
+    for a in range(nd):
+        coord = _along(np.arange(outs[a]) * s[a] - p[a], a, nd) + taps[a] * d[a]
+        flat = flat * spatial[a] + coord
+    return flat
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -142,32 +176,40 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     cannot overlap -- and ``indices`` are flat positions in each (H, W)
     plane of the input, as PyTorch returns them."""
     k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, "max_pool2d")
-    _check_pool_input(input, k, p, d, "max_pool2d")
+    return max_pool(input, k, s, p, d, ceil_mode, return_indices, "max_pool2d",
+                    MaxPool2DWithIndices)
+
+
+def max_pool(input, k, s, p, d, ceil_mode, return_indices, name, node):
+    """`max_pool2d`'s rule in ``len(k)`` spatial dims, recorded as ``node``."""
+    _check_pool_input(input, k, p, d, name)
+    nd = len(k)
     a = input._data
-    a = a if a.ndim == 4 else a[None]
-    n, c, h, w = a.shape
+    a = a if a.ndim == nd + 2 else a[None]
+    spatial = a.shape[2:]
     low = _lowest(a.dtype)
-    eh, ew = _extras(a, k, s, p, d, ceil_mode)
-    if p != (0, 0) or eh or ew:
-        a = np.pad(a, ((0, 0), (0, 0), (p[0], p[0] + eh), (p[1], p[1] + ew)),
+    extra = _extras(a.shape, k, s, p, d, ceil_mode)
+    padded = any(p) or any(extra)
+    if padded:
+        a = np.pad(a, ((0, 0), (0, 0)) + tuple((pp, pp + e) for pp, e in zip(p, extra)),
                    constant_values=low)
-    win = windows_of(a, k, s, d)  # (N, C, KH, KW, OH, OW) view
+    win = windows_of(a, k, s, d)  # (N, C, *K, *O) view
     arg, best = _first_max(win, k)
     if a.dtype.kind == "f" and best.size and np.isnan(best.max()):  # max: faster than isnan
         arg = _last_nan_or_first_max(win, k)
-    oh, ow = best.shape[-2:]
-    if (p != (0, 0) or eh or ew) and (best == low).any():
-        first = _first_inside(oh, s[0], p[0], d[0])[:, None] * k[1] \
-            + _first_inside(ow, s[1], p[1], d[1])
+    outs = best.shape[2:]
+    if padded and (best == low).any():
+        first = 0
+        for ax in range(nd):
+            first = first * k[ax] + _along(_first_inside(outs[ax], s[ax], p[ax], d[ax]), ax, nd)
         arg = np.where(best == low, first, arg)
-    row = (np.arange(oh) * s[0] - p[0]).reshape(oh, 1) + (arg // k[1]) * d[0]
-    col = (np.arange(ow) * s[1] - p[1]) + (arg % k[1]) * d[1]
-    indices = row * w + col
-    flat = np.arange(n * c).reshape(n, c, 1, 1) * (h * w) + indices
+    indices = _winner_positions(arg, outs, k, s, p, d, spatial)
+    n, c = a.shape[:2]
+    flat = np.arange(n * c).reshape((n, c) + (1,) * nd) * math.prod(spatial) + indices
     disjoint = all(st >= dd * (kk - 1) + 1 for st, dd, kk in zip(s, d, k))
-    if input.ndim == 3:
+    if input.ndim == nd + 1:
         flat, indices = flat[0], indices[0]
-    values = MaxPool2DWithIndices.apply(input, flat, disjoint)
+    values = node.apply(input, flat, disjoint)
     return (values, ag.tensor(indices)) if return_indices else values
 
 
@@ -176,36 +218,48 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     """Each window's mean.  The divisor is the window's size clipped to the
     padded input (``count_include_pad=True``), or its count of input
     elements (False), or ``divisor_override`` -- PyTorch's three rules."""
-    k, s, p, d = _pool_args(kernel_size, stride, padding, 1, "avg_pool2d")
+    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, "avg_pool2d")
+    return avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override,
+                    "avg_pool2d")
+
+
+def avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override, name):
+    """`avg_pool2d`'s rule in ``len(k)`` spatial dims."""
     if isinstance(input, Tensor) and input.dtype.kind != "f":
-        raise DTypeError(f"avg_pool2d: input must be floating-point, got dtype {input.dtype}; "
+        raise DTypeError(f"{name}: input must be floating-point, got dtype {input.dtype}; "
                          "convert with .float()")
     if divisor_override is not None and (not isinstance(divisor_override, int)
                                          or isinstance(divisor_override, bool)
                                          or divisor_override == 0):
-        raise ArgumentError(f"avg_pool2d: divisor_override must be a non-zero int, got "
+        raise ArgumentError(f"{name}: divisor_override must be a non-zero int, got "
                             f"{divisor_override!r}")
-    _check_pool_input(input, k, p, d, "avg_pool2d")
-    extra = _extras(input, k, s, p, d, ceil_mode)
-    cols = _windows(input, k, s, p, d, extra, "avg_pool2d")
+    nd = len(k)
+    d = (1,) * nd
+    _check_pool_input(input, k, p, d, name)
+    extra = _extras(input._data.shape, k, s, p, d, ceil_mode)
+    cols = _windows(input, k, s, p, d, extra, name)
+    taps = tuple(range(2, 2 + nd))
     if divisor_override is not None:
-        out = cols.sum(dim=(2, 3)) / divisor_override
-    elif extra == (0, 0) and (count_include_pad or p == (0, 0)):
-        out = cols.mean(dim=(2, 3))
+        out = cols.sum(dim=taps) / divisor_override
+    elif not any(extra) and (count_include_pad or not any(p)):
+        out = cols.mean(dim=taps)
     else:
-        out = cols.sum(dim=(2, 3)) / _divisors(input, k, s, p, extra, count_include_pad)
-    return out.squeeze(0) if input.ndim == 3 else out
+        out = cols.sum(dim=taps) / _divisors(input, k, s, p, extra, count_include_pad)
+    return out.squeeze(0) if input.ndim == nd + 1 else out
 
 
 def _divisors(x, k, s, p, extra, count_include_pad):
     """How many elements of each window count: those inside the padded
     input (or, without count_include_pad, inside the input itself)."""
-    h, w = x.shape[-2:]
-    inside = np.ones((h + 2 * p[0], w + 2 * p[1]) if count_include_pad else (h, w), x.dtype)
-    lo = (0, 0) if count_include_pad else p
-    inside = np.pad(inside, ((lo[0], lo[0] + extra[0]), (lo[1], lo[1] + extra[1])))
-    counts = windows_of(inside[None, None], k, s, (1, 1)).sum(axis=(2, 3))[0, 0]
-    return ag.tensor(counts)
+    nd = len(k)
+    spatial = x._data.shape[-nd:]
+    if count_include_pad:
+        inside, lo = np.ones(tuple(n + 2 * pp for n, pp in zip(spatial, p)), x.dtype), (0,) * nd
+    else:
+        inside, lo = np.ones(spatial, x.dtype), p
+    inside = np.pad(inside, tuple((pp, pp + e) for pp, e in zip(lo, extra)))
+    counts = windows_of(inside[None, None], k, s, (1,) * nd).sum(axis=tuple(range(2, 2 + nd)))
+    return ag.tensor(counts[0, 0])
 
 
 class MaxPool2d(Module):
