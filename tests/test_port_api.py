@@ -426,7 +426,7 @@ _LAYER_ARGS = {
     "num_embeddings": 5, "embedding_dim": 3, "pieces": 2,
 }
 # A float64 input materializing each lazy module (PyTorch too needs one).
-_LAZY_INPUTS = {"LazyLinear": (2, 3), "LazyConv2d": (1, 2, 5, 5),
+_LAZY_INPUTS = {"LazyLinear": (2, 3), "LazyConv2d": (1, 2, 5, 5), "LazyConv3d": (1, 2, 3, 3, 3),
                 "LazyBatchNorm1d": (2, 3), "LazyBatchNorm2d": (2, 3, 4, 4),
                 "LazyConv1d": (1, 2, 5), "LazyConvTranspose2d": (1, 2, 5, 5),
                 "LazyInstanceNorm2d": (1, 2, 4, 4)}

@@ -262,41 +262,59 @@ def _divisors(x, k, s, p, extra, count_include_pad):
     return ag.tensor(counts[0, 0])
 
 
-class MaxPool2d(Module):
-    """2-D max pooling (``torch.nn.MaxPool2d``, same arguments and order)."""
+class _MaxPoolNd(Module):
+    """Max pooling over ``_dims`` spatial dims by ``_fn``.  The arguments are
+    checked now and kept as given (``MaxPool2d(2).kernel_size == 2``), as
+    PyTorch keeps them, so reprs and attributes read as PyTorch's."""
+    _dims = 2
+    _fn = None
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
         super().__init__()
-        self.kernel_size, self.stride, self.padding, self.dilation = _pool_args(
-            kernel_size, stride, padding, dilation, "MaxPool2d")
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
+        _pool_args(kernel_size, stride, padding, dilation, type(self).__name__, self._dims)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, x):
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
+        return type(self)._fn(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                              self.ceil_mode, self.return_indices)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
-class AvgPool2d(Module):
-    """2-D average pooling (``torch.nn.AvgPool2d``, same arguments and order)."""
+class _AvgPoolNd(Module):
+    """Average pooling over ``_dims`` spatial dims by ``_fn``; arguments kept
+    as given, as in `_MaxPoolNd`."""
+    _dims = 2
+    _fn = None
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True, divisor_override=None):
         super().__init__()
-        self.kernel_size, self.stride, self.padding, _ = _pool_args(
-            kernel_size, stride, padding, 1, "AvgPool2d")
-        self.ceil_mode = ceil_mode
-        self.count_include_pad = count_include_pad
-        self.divisor_override = divisor_override
+        _pool_args(kernel_size, stride, padding, 1, type(self).__name__, self._dims)
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, x):
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
+        return type(self)._fn(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                              self.count_include_pad, self.divisor_override)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_MaxPoolNd):
+    """2-D max pooling (``torch.nn.MaxPool2d``, same arguments and order)."""
+    _fn = staticmethod(max_pool2d)
+
+
+class AvgPool2d(_AvgPoolNd):
+    """2-D average pooling (``torch.nn.AvgPool2d``, same arguments and order)."""
+    _fn = staticmethod(avg_pool2d)

@@ -1,13 +1,11 @@
 """3-D max and average pooling: `max_pool` and `avg_pool` (the 2-d ones'
 rules) over the windows of a volume (N, C, D, H, W) or (C, D, H, W).
 
-The modules keep their arguments as given (``MaxPool3d(2).kernel_size ==
-2``), as PyTorch's do, so their reprs read as PyTorch's.
+The modules are the 2-d ones' classes with three spatial dims.
 """
 from autograd.ops.window import WinnerGather
 
-from .pooling import _pool_args, avg_pool, max_pool
-from ..module import Module
+from .pooling import _AvgPoolNd, _MaxPoolNd, _pool_args, avg_pool, max_pool
 
 
 class MaxPool3DWithIndices(WinnerGather):
@@ -34,42 +32,13 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                     "avg_pool3d")
 
 
-class MaxPool3d(Module):
+class MaxPool3d(_MaxPoolNd):
     """3-D max pooling (``torch.nn.MaxPool3d``, same arguments and order)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        _pool_args(kernel_size, stride, padding, dilation, "MaxPool3d", 3)  # refuse now
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, x):
-        return max_pool3d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _dims = 3
+    _fn = staticmethod(max_pool3d)
 
 
-class AvgPool3d(Module):
+class AvgPool3d(_AvgPoolNd):
     """3-D average pooling (``torch.nn.AvgPool3d``, same arguments and order)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
-        super().__init__()
-        _pool_args(kernel_size, stride, padding, 1, "AvgPool3d", 3)  # refuse now
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
-
-    def forward(self, x):
-        return avg_pool3d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    _dims = 3
+    _fn = staticmethod(avg_pool3d)
