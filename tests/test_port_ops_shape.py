@@ -373,3 +373,130 @@ def test_searchsorted_bucketize():
     assert cr.bucketize(ag.tensor([1, 6]), seq, right=True).tolist() == [1, 3]
     with pytest.raises(RuntimeError, match="bucketize.*boundaries tensor must be 1 dimension"):
         cr.bucketize(v, ag.zeros(2, 2))
+
+
+# ------------------------------------------------- PyTorch 2.13 as an oracle
+def _run(lib, f, arrays, grad):
+    ts = [lib.tensor(a, requires_grad=grad and a.dtype.kind == "f") for a in arrays]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = f(lib, *ts)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    grads = None
+    if grad:
+        total = None
+        for o in outs:
+            if o.requires_grad:
+                w = lib.tensor(np.linspace(0.5, 2.0, int(np.prod(o.shape))).reshape(o.shape))
+                term = (o * w).sum()
+                total = term if total is None else total + term
+        total.backward()
+        grads = [t.grad.numpy() if t.grad is not None else None for t in ts]
+    return ([np.asarray(o.detach().numpy()) for o in outs],
+            [str(o.dtype).replace("torch.", "") for o in outs], grads)
+
+
+ORACLE = [
+    ("unbind", lambda L, x: L.unbind(x, 1), (r(2, 3),), True),
+    ("narrow", lambda L, x: L.narrow(x, 1, -2, 2), (r(2, 3),), True),
+    ("select", lambda L, x: L.select(x, 0, -1), (r(2, 3),), True),
+    ("take", lambda L, x: L.take(x, L.tensor([[0, 5], [-1, 2]])), (r(2, 3),), True),
+    ("index_fill", lambda L, x: L.index_fill(x, 1, L.tensor([0, 2]), -1.0), (r(2, 3),), True),
+    ("index_copy", lambda L, x, s: L.index_copy(x, 1, L.tensor([2, 0]), s),
+     (r(2, 3), r(2, 2)), True),
+    ("index_put", lambda L, x, v: L.index_put(x, (L.tensor([0, 1]), L.tensor([1, 2])), v),
+     (r(2, 3), r(2)), True),
+    ("index_put_acc", lambda L, x, v: L.index_put(x, (L.tensor([0, 1, 0]), L.tensor([1, 2, 1])),
+                                                  v, accumulate=True), (r(2, 3), r(3)), True),
+    ("masked_scatter", lambda L, x, s: x.masked_scatter(
+        L.tensor([[True, False, True], [False, True, False]]), s), (r(2, 3), r(5)), True),
+    ("rot90", lambda L, x: L.rot90(x, 3, [2, 0]), (r(2, 3, 4),), True),
+    ("unflatten", lambda L, x: L.unflatten(x, 1, (2, -1)), (r(2, 6),), True),
+    ("diag_embed", lambda L, x: L.diag_embed(x, 1, 0, 2), (r(2, 3),), True),
+    ("diagflat", lambda L, x: L.diagflat(x, -1), (r(2, 2),), True),
+    ("block_diag", lambda L, a, b, c: L.block_diag(a, b, c), (r(2, 2), r(3), r()), True),
+    ("cartesian_prod", lambda L, a, b: L.cartesian_prod(a, b), (r(2), r(3)), True),
+    ("combinations", lambda L, a: L.combinations(a, 3, with_replacement=True), (r(3),), True),
+    ("combinations1", lambda L, a: L.combinations(a, 1), (r(3),), True),
+    ("broadcast_tensors", lambda L, a, b: L.broadcast_tensors(a, b), (r(2, 1), r(3)), True),
+    ("column_stack", lambda L, a, b: L.column_stack([a, b]), (r(3), r(3, 2)), True),
+    ("dstack", lambda L, a, b: L.dstack([a, b]), (r(3), r(3)), True),
+    ("hsplit", lambda L, a: L.hsplit(a, [1, 3]), (r(3, 4),), True),
+    ("select_scatter", lambda L, a, s: L.select_scatter(a, s, 1, 0), (r(2, 3), r(2)), True),
+    ("slice_scatter", lambda L, a, s: L.slice_scatter(a, s, 1, 1, None, 2),
+     (r(2, 4), r(2, 2)), True),
+    ("msort", lambda L, a: L.msort(a), (r(3, 2),), True),
+    ("vander", lambda L, a: L.vander(a, 4), (r(3),), False),
+    ("vander_int", lambda L: L.vander(L.tensor([1, 2, 3])), (), False),
+    ("unique_consecutive", lambda L: L.unique_consecutive(
+        L.tensor([[1, 1], [1, 1], [2, 3]]), return_inverse=True, return_counts=True, dim=0),
+     (), False),
+    ("unravel_index", lambda L: L.unravel_index(L.tensor([4, -1]), (2, 3)), (), False),
+    ("logspace", lambda L: L.logspace(-1, 2, 5, base=2), (), False),
+    ("range", lambda L: L.range(1, 2, 0.25), (), False),
+    ("dot", lambda L, a, b: L.dot(a, b), (r(3), r(3)), True),
+    ("inner", lambda L, a, b: L.inner(a, b), (r(2, 3), r(4, 3)), True),
+    ("mv", lambda L, a, b: L.mv(a, b), (r(2, 3), r(3)), True),
+    ("addmv", lambda L, i, a, b: L.addmv(i, a, b, beta=0.5, alpha=2), (r(2), r(2, 3), r(3)), True),
+    ("addr", lambda L, i, a, b: L.addr(i, a, b, alpha=2), (r(2, 3), r(2), r(3)), True),
+    ("addbmm", lambda L, i, a, b: L.addbmm(i, a, b, beta=0.5), (r(2, 4), r(3, 2, 5), r(3, 5, 4)),
+     True),
+    ("baddbmm", lambda L, i, a, b: L.baddbmm(i, a, b, beta=0, alpha=-1),
+     (r(1, 4), r(3, 2, 5), r(3, 5, 4)), True),
+    ("addcmul", lambda L, i, a, b: L.addcmul(i, a, b, value=0.5), (r(2, 3), r(3), r(2, 1)), True),
+    ("addcdiv", lambda L, i, a, b: L.addcdiv(i, a, b, value=-2), (r(2, 3), r(3), r(2, 1) + 3),
+     True),
+    ("chain_matmul", lambda L, a, b: L.chain_matmul(a, b), (r(2, 3), r(3, 4)), True),
+    ("kron", lambda L, a, b: L.kron(a, b), (r(3), r(2, 2, 2)), True),
+    ("cross", lambda L, a, b: L.cross(a, b), (r(3, 3), r(3, 3)), True),
+    ("linalg.cross", lambda L, a, b: L.linalg.cross(a, b), (r(2, 3), r(1, 3)), True),
+    ("matrix_power", lambda L, a: L.matrix_power(a, -3), (r(3, 3) + 3 * np.eye(3),), True),
+    ("logdet", lambda L, a: L.logdet(a), (r(3, 3, 3),), True),
+    ("slogdet", lambda L, a: L.slogdet(a), (r(3, 3),), True),
+    ("pinv", lambda L, a: L.linalg.pinv(a), (r(3, 2),), True),
+    ("pinverse", lambda L, a: L.pinverse(a), (r(2, 4),), True),
+    ("svd_S", lambda L, a: L.linalg.svd(a, full_matrices=False)[1], (r(3, 2),), True),
+    ("svd_abs_UV", lambda L, a: [t.abs() for t in L.svd(a)], (r(3, 2),), False),
+    ("bincount", lambda L: L.bincount(L.tensor([0, 3, 3, 1]), L.tensor([0.5, 1.0, 2.0, 3.0])),
+     (), False),
+    ("histc", lambda L: L.histc(L.tensor([1.0, 2, 1, 4, 0.5, 9]), bins=5), (), False),
+    ("searchsorted", lambda L: L.searchsorted(L.tensor([[1, 3, 5], [2, 4, 6]]),
+                                              L.tensor([[3, 6], [1, 5]]), side="right"),
+     (), False),
+    ("bucketize", lambda L: L.bucketize(L.tensor([[1, 6], [3, 9]]), L.tensor([1, 3, 5, 7, 9]),
+                                        right=True, out_int32=True), (), False),
+]
+
+
+@pytest.mark.parametrize("name,f,arrays,grad", ORACLE, ids=[o[0] for o in ORACLE])
+def test_matches_pytorch(name, f, arrays, grad):
+    torch = pytest.importorskip("torch")
+    tv, td, tg = _run(torch, f, arrays, grad)
+    cv, cd, cg = _run(cr, f, arrays, grad)
+    assert cd == td
+    assert len(cv) == len(tv)
+    for a, b in zip(cv, tv):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+    if grad:
+        for a, b in zip(cg, tg):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.dot(L.ones(2), L.ones(3)),
+    lambda L: L.select(L.ones(2), 0, 2),
+    lambda L: L.narrow(L.ones(2), 0, 1, 2),
+    lambda L: L.rot90(L.ones(2, 2), 1, [0]),
+    lambda L: L.bincount(L.tensor([-1])),
+    lambda L: L.hsplit(L.ones(2, 3), 2),
+    lambda L: L.take(L.ones(2), L.tensor([2])),
+])
+def test_refusal_types_match_pytorch(call):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(Exception) as want:
+        call(torch)
+    with pytest.raises(want.type):
+        call(cr)
