@@ -569,3 +569,6 @@ def range_(start=0, end=None, step=1, dtype=None, requires_grad=False):
     n = int(math.floor((end - start) / step)) + 1
     dt = _dt.DEFAULT_FLOAT if dtype is None else dtype_arg(dtype, "range")
     return _make((np.arange(n, dtype=np.float64) * step + start).astype(dt), requires_grad)
+
+
+range_.__name__ = range_.__qualname__ = "range"  # PyTorch's name, in errors and help()
