@@ -142,3 +142,27 @@ __all__ += ["prod", "nansum", "nanmean", "var_mean", "std_mean", "aminmax", "cou
             "reciprocal", "positive", "absolute", "signbit", "isreal", "isin", "equal", "eq",
             "ne", "lt", "le", "gt", "ge", "not_equal", "greater", "greater_equal", "less",
             "less_equal", "logical_and", "logical_or", "logical_xor", "logical_not"]
+# ---- shape ops, products and linear algebra for ported programs (issue 11, h-ops2)
+from .ops.shape_extra import (select, unbind, narrow, narrow_copy, ravel, t, unflatten,  # noqa: E402
+                              take, index_fill, index_copy, index_put, masked_scatter,
+                              select_scatter, slice_scatter, rot90, msort, broadcast_shapes,
+                              broadcast_tensors, atleast_3d, column_stack, dstack, hsplit,
+                              vsplit, dsplit, diag_embed, diagflat, block_diag, cartesian_prod,
+                              combinations, vander, unique_consecutive, unravel_index)
+from .ops.shape_extra import logspace as _logspace, range_ as _range  # noqa: E402
+from .ops.linalg_extra import (dot, vdot, inner, mv, addmv, addr, addbmm, baddbmm,  # noqa: E402
+                               addcmul, addcdiv, chain_matmul, kron, cross, matrix_power,
+                               logdet, slogdet, pinverse, svd, bincount, histc, searchsorted,
+                               bucketize)
+logspace = _with_device(_logspace)
+range = _with_device(_range)  # torch.range (deprecated): shadows the builtin only here
+row_stack = vstack
+__all__ += ["select", "unbind", "narrow", "narrow_copy", "ravel", "t", "unflatten", "take",
+            "index_fill", "index_copy", "index_put", "masked_scatter", "select_scatter",
+            "slice_scatter", "rot90", "msort", "broadcast_shapes", "broadcast_tensors",
+            "atleast_3d", "column_stack", "dstack", "hsplit", "vsplit", "dsplit", "diag_embed",
+            "diagflat", "block_diag", "cartesian_prod", "combinations", "vander",
+            "unique_consecutive", "unravel_index", "logspace", "range", "row_stack", "dot",
+            "vdot", "inner", "mv", "addmv", "addr", "addbmm", "baddbmm", "addcmul", "addcdiv",
+            "chain_matmul", "kron", "cross", "matrix_power", "logdet", "slogdet", "pinverse",
+            "svd", "bincount", "histc", "searchsorted", "bucketize"]

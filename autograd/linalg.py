@@ -13,3 +13,8 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 __all__ = ["LinAlgError", "cholesky", "det", "diagonal", "inv", "matmul", "matrix_norm",
            "norm", "solve", "svdvals", "vector_norm"]
+
+# ---- h-ops2 (issue 11): cross, slogdet, pinv, svd, matrix_power
+from .ops.linalg_extra import linalg_cross as cross, linalg_svd as svd  # noqa: E402
+from .ops.linalg_extra import matrix_power, pinv, slogdet  # noqa: E402
+__all__ += ["cross", "matrix_power", "pinv", "slogdet", "svd"]

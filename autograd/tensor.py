@@ -1045,6 +1045,153 @@ class Tensor:
         dtype unless ``dtype`` says (not the fill value's type)."""
         return _new_factories.new_filled(self, "new_full", (size,), fill_value, dtype, device,
                                          requires_grad)
+    # ---- shape ops, products and linear algebra for ported programs (issue 11, h-ops2)
+    def unbind(self, dim=0):
+        return _sx.unbind(self, dim)
+
+    def narrow(self, dim, start, length):
+        return _sx.narrow(self, dim, start, length)
+
+    def narrow_copy(self, dim, start, length):
+        return _sx.narrow_copy(self, dim, start, length)
+
+    def select(self, dim, index):
+        return _sx.select(self, dim, index)
+
+    def ravel(self):
+        return _sx.ravel(self)
+
+    def take(self, index):
+        return _sx.take(self, index)
+
+    def unflatten(self, dim, sizes):
+        return _sx.unflatten(self, dim, sizes)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _sx.rot90(self, k, dims)
+
+    def msort(self):
+        return _sx.msort(self)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _sx.diag_embed(self, offset, dim1, dim2)
+
+    def diagflat(self, offset=0):
+        return _sx.diagflat(self, offset)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _sx.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def hsplit(self, indices_or_sections):
+        return _sx.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return _sx.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return _sx.dsplit(self, indices_or_sections)
+
+    def select_scatter(self, src, dim, index):
+        return _sx.select_scatter(self, src, dim, index)
+
+    def slice_scatter(self, src, dim=0, start=None, end=None, step=1):
+        return _sx.slice_scatter(self, src, dim, start, end, step)
+
+    def index_fill(self, dim, index, value):
+        return _sx.index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim, index, value):
+        return _ix._inplace_with_operand(
+            self, value, lambda t: _sx.index_fill(t, dim, index, value), "index_fill_")
+
+    def index_copy(self, dim, index, source):
+        return _sx.index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim, index, source):
+        return _ix._inplace_with_operand(
+            self, source, lambda t: _sx.index_copy(t, dim, index, source), "index_copy_")
+
+    def index_put(self, indices, values, accumulate=False):
+        return _sx.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices, values, accumulate=False):
+        return _ix._inplace_with_operand(
+            self, values, lambda t: _sx.index_put(t, indices, values, accumulate),
+            "index_put_")
+
+    def masked_scatter(self, mask, source):
+        return _sx.masked_scatter(self, mask, source)
+
+    def masked_scatter_(self, mask, source):
+        return _ix._inplace_with_operand(
+            self, source, lambda t: _sx.masked_scatter(t, mask, source), "masked_scatter_")
+
+    def dot(self, other):
+        return _lx.dot(self, other)
+
+    def vdot(self, other):
+        return _lx.vdot(self, other)
+
+    def inner(self, other):
+        return _lx.inner(self, other)
+
+    def mv(self, vec):
+        return _lx.mv(self, vec)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1):
+        return _lx.addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def addr(self, vec1, vec2, *, beta=1, alpha=1):
+        return _lx.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _lx.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _lx.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _lx.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return _ix._inplace_with_operand(
+            self, tensor1 if isinstance(tensor1, Tensor) and tensor1._rg else tensor2,
+            lambda t: _lx.addcmul(t, tensor1, tensor2, value=value).to(t.dtype), "addcmul_")
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _lx.addcdiv(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return _ix._inplace_with_operand(
+            self, tensor1 if isinstance(tensor1, Tensor) and tensor1._rg else tensor2,
+            lambda t: _lx.addcdiv(t, tensor1, tensor2, value=value).to(t.dtype), "addcdiv_")
+
+    def kron(self, other):
+        return _lx.kron(self, other)
+
+    def cross(self, other, dim=None):
+        return _lx.cross(self, other, dim)
+
+    def matrix_power(self, n):
+        return _lx.matrix_power(self, n)
+
+    def logdet(self):
+        return _lx.logdet(self)
+
+    def slogdet(self):
+        return _lx.slogdet(self)
+
+    def pinverse(self, rcond=1e-15):
+        return _lx.pinverse(self, rcond)
+
+    def svd(self, some=True, compute_uv=True):
+        return _lx.svd(self, some, compute_uv)
+
+    def bincount(self, weights=None, minlength=0):
+        return _lx.bincount(self, weights, minlength)
+
+    def histc(self, bins=100, min=0, max=0):
+        return _lx.histc(self, bins, min, max)
 
 
 def _unary_method(name):
@@ -1299,3 +1446,5 @@ del _name
 from . import printing as _printing  # noqa: E402
 from . import legacy as _legacy  # noqa: E402
 from . import _new_factories  # noqa: E402
+from .ops import shape_extra as _sx  # noqa: E402
+from .ops import linalg_extra as _lx  # noqa: E402
