@@ -13,6 +13,7 @@ each schedule's closed form instead.
 """
 import copy
 import math
+import numbers
 import types
 from bisect import bisect_right
 from collections import Counter
@@ -175,8 +176,11 @@ class StepLR(LRScheduler):
     ``lr = initial_lr * gamma ** (epoch // step_size)``."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size <= 0:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
+        # PyTorch's own tutorial passes 1.0: any positive number works there
+        # (the lr decays at the epochs divisible by it), so it works here too
+        if (isinstance(step_size, bool) or not isinstance(step_size, numbers.Real)
+                or not 0 < step_size < math.inf):
+            raise ValueError(f"StepLR: step_size must be a positive number, got {step_size!r}")
         _check_factor("StepLR", "gamma", gamma)
         self.step_size = step_size
         self.gamma = gamma

@@ -43,6 +43,15 @@ def test_step_lr():
     assert_closed_form(seq, lambda b, e: b * 0.5 ** (e // 4))
 
 
+def test_step_lr_takes_a_float_step_size_as_pytorch_does():
+    """PyTorch's text-classification tutorial passes step_size=1.0; with 2.5
+    the lr decays at the epochs divisible by 2.5 (5, 10, ...)."""
+    seq = sequence(lr_scheduler.StepLR(make_optimizer(), step_size=2.5, gamma=0.5), 12)
+    assert_closed_form(seq, lambda b, e: b * 0.5 ** (e // 5))
+    seq = sequence(lr_scheduler.StepLR(make_optimizer(), step_size=1.0, gamma=0.5), 4)
+    assert_closed_form(seq, lambda b, e: b * 0.5 ** e)
+
+
 def test_multi_step_lr_with_a_repeated_milestone():
     milestones = [2, 5, 5, 9]
     seq = sequence(lr_scheduler.MultiStepLR(make_optimizer(), milestones, gamma=0.1), 12)
