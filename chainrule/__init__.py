@@ -39,7 +39,8 @@ from ._namespace import (is_tensor, numel, is_floating_point, compile,  # noqa: 
                          set_float32_matmul_precision, get_float32_matmul_precision,
                          use_deterministic_algorithms, are_deterministic_algorithms_enabled)
 from .serialization import save, load  # noqa: E402
-from . import accelerator, backends, cuda, testing  # noqa: E402
+from . import accelerator, amp, backends, cuda, jit, testing  # noqa: E402
+from .amp import autocast  # noqa: E402
 
 finfo = _autograd.dtypes.np.finfo
 iinfo = _autograd.dtypes.np.iinfo

@@ -4,9 +4,10 @@ CPU-only PyTorch), and anything that needs a GPU is a `DeviceError`
 naming it.  So ``device = 'cuda' if cuda.is_available() else 'cpu'``
 picks the CPU."""
 from autograd.device import check_device
+from . import amp  # noqa: F401  (torch.cuda.amp: autocast disables itself, GradScaler too)
 from autograd.errors import DeviceError  # noqa: F401  (what the calls below raise)
 
-__all__ = ["is_available", "device_count", "is_initialized", "manual_seed", "manual_seed_all",
+__all__ = ["amp", "is_available", "device_count", "is_initialized", "manual_seed", "manual_seed_all",
            "seed", "seed_all", "empty_cache", "current_device", "set_device",
            "get_device_name", "synchronize"]
 

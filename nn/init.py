@@ -231,3 +231,25 @@ def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", gen
     _check(tensor, "kaiming_normal_")
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
     return _fill(tensor, _rng(generator).normal(0.0, std, tensor.shape))
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with draws from N(mean, std²) truncated to [a, b] (the ViT/GPT
+    initialisation).  Drawn exactly, by inverting the normal CDF on a
+    uniform sample of [Φ(α), Φ(β)] (α, β the standardized bounds), so no
+    value falls outside [a, b] and none is redrawn."""
+    _check(tensor, "trunc_normal_")
+    mean = _real(mean, "trunc_normal_", "mean")
+    std = _check_std(_real(std, "trunc_normal_", "std"), "trunc_normal_")
+    a, b = _real(a, "trunc_normal_", "a"), _real(b, "trunc_normal_", "b")
+    if not a <= b:
+        raise ArgumentError(f"nn.init.trunc_normal_: the range [a, b] must not be reversed, "
+                            f"got a={a} > b={b}")
+    if std == 0:
+        return _fill(tensor, np.full(tensor.shape, min(max(mean, a), b)))
+    cdf = np.vectorize(lambda z: 0.5 * (1.0 + math.erf(z / math.sqrt(2.0))))
+    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
+    u = _rng(generator).uniform(2 * lo - 1, 2 * hi - 1, tensor.shape)
+    with no_grad():
+        z = _factories.tensor(u).erfinv().numpy()
+    return _fill(tensor, np.clip(mean + std * math.sqrt(2.0) * z, a, b))
