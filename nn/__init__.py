@@ -52,3 +52,9 @@ from .losses_ctc import CTCLoss  # noqa: E402
 # ---- p-rnnx (issue 11): the Transformer's decoder side
 from .layers.transformer import (TransformerDecoderLayer, TransformerDecoder,  # noqa: E402
                                  Transformer)
+# ---- nn1d (issue 11): 1-d pooling, unpooling, LP pooling, ConvTranspose1d, norms
+from .layers.pooling1d import (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d,  # noqa: E402
+                               AdaptiveMaxPool1d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d)
+from .layers.conv_transpose1d import ConvTranspose1d, LazyConv1d  # noqa: E402
+from .layers.norm_more import (BatchNorm3d, LazyBatchNorm3d, LocalResponseNorm,  # noqa: E402
+                               ChannelShuffle)

@@ -39,3 +39,10 @@ from .layers.embedding_bag import embedding_bag  # noqa: F401,E402
 # ---- p-ctc (issue 11)
 from .losses_ctc import ctc_loss  # noqa: F401,E402
 from .layers.grid_sample import affine_grid, grid_sample  # noqa: F401,E402
+# ---- nn1d (issue 11): 1-d pooling, unpooling, LP pooling, conv_transpose1d, norms
+from .layers.pooling1d import (max_pool1d, avg_pool1d, adaptive_avg_pool1d,  # noqa: F401,E402
+                               adaptive_max_pool1d, lp_pool1d, lp_pool2d, max_unpool1d,
+                               max_unpool2d)
+from .layers.conv_transpose1d import conv_transpose1d  # noqa: F401,E402
+from .layers.norm_more import (local_response_norm, channel_shuffle, upsample,  # noqa: F401,E402
+                               upsample_nearest, upsample_bilinear)
