@@ -55,3 +55,9 @@ from .layers.transformer import (TransformerDecoderLayer, TransformerDecoder,  #
 # ---- conv3d (issue 11): the 3-d convolution family
 from .layers.conv3d import Conv3d, LazyConv3d  # noqa: E402
 from .layers.pooling3d import MaxPool3d, AvgPool3d  # noqa: E402
+# ---- nn1d (issue 11): 1-d pooling, unpooling, LP pooling, ConvTranspose1d, norms
+from .layers.pooling1d import (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d,  # noqa: E402
+                               AdaptiveMaxPool1d, LPPool1d, LPPool2d, MaxUnpool1d, MaxUnpool2d)
+from .layers.conv_transpose1d import ConvTranspose1d, LazyConv1d  # noqa: E402
+from .layers.norm_more import (BatchNorm3d, LazyBatchNorm3d, LocalResponseNorm,  # noqa: E402
+                               ChannelShuffle)

@@ -42,3 +42,10 @@ from .layers.grid_sample import affine_grid, grid_sample  # noqa: F401,E402
 # ---- conv3d (issue 11): the 3-d convolution family
 from .layers.conv3d import conv3d  # noqa: F401,E402
 from .layers.pooling3d import avg_pool3d, max_pool3d  # noqa: F401,E402
+# ---- nn1d (issue 11): 1-d pooling, unpooling, LP pooling, conv_transpose1d, norms
+from .layers.pooling1d import (max_pool1d, avg_pool1d, adaptive_avg_pool1d,  # noqa: F401,E402
+                               adaptive_max_pool1d, lp_pool1d, lp_pool2d, max_unpool1d,
+                               max_unpool2d)
+from .layers.conv_transpose1d import conv_transpose1d  # noqa: F401,E402
+from .layers.norm_more import (local_response_norm, channel_shuffle, upsample,  # noqa: F401,E402
+                               upsample_nearest, upsample_bilinear)

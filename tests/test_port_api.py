@@ -430,6 +430,7 @@ _LAZY_INPUTS = {"LazyLinear": (2, 3), "LazyConv2d": (1, 2, 5, 5), "LazyConv3d": 
                 "LazyBatchNorm1d": (2, 3), "LazyBatchNorm2d": (2, 3, 4, 4),
                 "LazyConv1d": (1, 2, 5), "LazyConvTranspose2d": (1, 2, 5, 5),
                 "LazyInstanceNorm2d": (1, 2, 4, 4)}
+_LAZY_INPUTS["LazyBatchNorm3d"] = (2, 3, 2, 2, 2)  # nn1d (issue 11)
 
 
 def _layer_classes():

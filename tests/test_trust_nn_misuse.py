@@ -1025,3 +1025,45 @@ WRONG_DIM.update({"Softmin": "softmin"})
 ANY_SHAPE |= {"Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "RReLU"}
 NOT_LAYERS |= {"ParameterList", "ParameterDict"}
 NOT_LAYERS |= {"EmbeddingBag"}   # indices plus offsets (tests/test_port_embedding_bag.py)
+
+# ---- nn1d (issue 11): 1-d pooling, LP pooling, ConvTranspose1d, norms, lazy forms
+LAYERS.update({
+    "MaxPool1d": (lambda: nn.MaxPool1d(2), lambda: f32(1, 2, 6), "max_pool1d"),
+    "AvgPool1d": (lambda: nn.AvgPool1d(2), lambda: f32(1, 2, 6), "avg_pool1d"),
+    "AdaptiveAvgPool1d": (lambda: nn.AdaptiveAvgPool1d(2), lambda: f32(1, 2, 5),
+                          "adaptive_avg_pool1d"),
+    "AdaptiveMaxPool1d": (lambda: nn.AdaptiveMaxPool1d(2), lambda: f32(1, 2, 5),
+                          "adaptive_max_pool1d"),
+    "LPPool1d": (lambda: nn.LPPool1d(2, 2), lambda: f32(1, 2, 6), "lp_pool1d"),
+    "LPPool2d": (lambda: nn.LPPool2d(2, 2), lambda: f32(1, 2, 4, 4), "lp_pool2d"),
+    "ConvTranspose1d": (lambda: nn.ConvTranspose1d(2, 4, 3), lambda: f32(1, 2, 5),
+                        r"ConvTranspose1d\(2, 4, kernel_size=\(3,\)\)"),
+    "LazyConv1d": (lambda: nn.LazyConv1d(2, 3), lambda: f32(1, 2, 5), "LazyConv1d"),
+    "BatchNorm3d": (lambda: nn.BatchNorm3d(3), lambda: f32(2, 3, 2, 2, 2), r"BatchNorm3d\(3\)"),
+    "LazyBatchNorm3d": (nn.LazyBatchNorm3d, lambda: f32(2, 3, 2, 2, 2), "LazyBatchNorm3d"),
+    "LocalResponseNorm": (lambda: nn.LocalResponseNorm(2), lambda: f32(1, 4, 3),
+                          "local_response_norm"),
+    "ChannelShuffle": (lambda: nn.ChannelShuffle(2), lambda: f32(1, 4, 3), "channel_shuffle"),
+})
+WRONG_SHAPE.update({
+    name: (f32(2, 1, 2, 3), rf"{fn}: expected input \(N, C, L\) or \(C, L\), got "
+                            r"\(2, 1, 2, 3\)")
+    for name, fn in [("MaxPool1d", "max_pool1d"), ("AvgPool1d", "avg_pool1d"),
+                     ("AdaptiveAvgPool1d", "adaptive_avg_pool1d"),
+                     ("AdaptiveMaxPool1d", "adaptive_max_pool1d"), ("LPPool1d", "lp_pool1d")]})
+WRONG_SHAPE.update({
+    "LPPool2d": (f32(4, 3), r"lp_pool2d: expected input \(N, C, H, W\) or \(C, H, W\), got "
+                            r"\(4, 3\)"),
+    "ConvTranspose1d": (f32(1, 3, 5), r"ConvTranspose1d\(2, 4, kernel_size=\(3,\)\) expected "
+                                      r"input \(N, 2, L\) or \(2, L\), got \(1, 3, 5\)"),
+    "LazyConv1d": (f32(5), r"LazyConv1d: cannot infer in_channels; expected input "
+                           r"\(N, C, L\) or \(C, L\), got \(5,\)"),
+    "BatchNorm3d": (f32(2, 3, 4, 4), r"BatchNorm3d\(3\) expected input \(N, 3, D, H, W\), got "
+                                     r"\(2, 3, 4, 4\)"),
+    "LazyBatchNorm3d": (f32(3), r"LazyBatchNorm3d: cannot infer num_features"),
+    "LocalResponseNorm": (f32(4, 3), r"local_response_norm: expected 3D or higher "
+                                     r"dimensionality input .* got 2 dimensions"),
+    "ChannelShuffle": (f32(1, 5, 3), r"channel_shuffle: number of channels must be divisible "
+                                     r"by groups. Got 5 channels and 2 groups"),
+})
+NOT_LAYERS |= {"MaxUnpool1d", "MaxUnpool2d"}  # values plus indices (tests/test_port_nn1d.py)
