@@ -27,7 +27,7 @@ from ..module import Module
 from ._args import _is_int, pair
 from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
 from .conv_more import _single
-from .pooling import avg_pool2d, max_pool2d
+from .pooling import _AvgPoolNd, _MaxPoolNd, avg_pool2d, max_pool2d
 
 
 # ------------------------------------------------------------ helpers
@@ -257,44 +257,30 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 # ------------------------------------------------------------ modules
-class MaxPool1d(Module):
+class MaxPool1d(_MaxPoolNd):
     """1-D max pooling (``torch.nn.MaxPool1d``, same arguments and order)."""
-
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, x):
-        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _dims = 1
+    _fn = staticmethod(max_pool1d)
 
 
-class AvgPool1d(Module):
-    """1-D average pooling (``torch.nn.AvgPool1d``, same arguments and order)."""
+class AvgPool1d(_AvgPoolNd):
+    """1-D average pooling (``torch.nn.AvgPool1d``, same arguments and order;
+    no ``divisor_override``, as in PyTorch)."""
+    _dims = 1
+    _fn = staticmethod(avg_pool1d)
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
-        super().__init__()
+        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
+        # unlike the other pools, PyTorch stores AvgPool1d's sizes as 1-tuples
         name = "AvgPool1d"
         self.kernel_size = (_single(kernel_size, "kernel_size", name, 1),)
         self.stride = (_stride(stride, self.kernel_size[0], name),)
         self.padding = (_single(padding, "padding", name),)
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, x):
         return avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                           self.count_include_pad)
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AdaptiveAvgPool1d(Module):
