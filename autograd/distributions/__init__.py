@@ -1,0 +1,19 @@
+"""Probability distributions with PyTorch's ``torch.distributions`` interface.
+
+What VAEs, policy-gradient methods and Bayesian models reach for: sampling
+(``sample`` without gradient, ``rsample`` reparameterized so gradients flow
+to the parameters), ``log_prob``, ``entropy``, moments, ``cdf``/``icdf``,
+batch/event shapes and closed-form ``kl_divergence``.  Draws come from the
+library's generator, so ``manual_seed`` makes them reproducible.
+"""
+from . import constraints
+from .continuous import Exponential, Laplace, Normal, Uniform
+from .discrete import Bernoulli, Categorical, OneHotCategorical
+from .distribution import Distribution
+from .independent import Independent
+from .kl import kl_divergence, register_kl
+from .multivariate_normal import MultivariateNormal
+
+__all__ = ["Bernoulli", "Categorical", "Distribution", "Exponential", "Independent",
+           "Laplace", "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform",
+           "constraints", "kl_divergence", "register_kl"]
