@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ..ops.elementwise import where
 from ..size import Size
 from . import constraints
 from .distribution import LOG_SQRT_2PI, Distribution, broadcast_all, noise
@@ -153,7 +154,7 @@ class Uniform(Distribution):
     def log_prob(self, value):
         self._check_value(value)
         inside = (self.low <= value) & (self.high > value)
-        return inside.to(self.low.dtype).log() - (self.high - self.low).log()
+        return where(inside, -(self.high - self.low).log(), float("-inf"))
 
     def cdf(self, value):
         self._check_value(value)

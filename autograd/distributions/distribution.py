@@ -48,7 +48,7 @@ class Distribution:
             value = self.__dict__[name]
             if not np.all(constraint.check(value._data)):
                 raise ValueError(
-                    f"Expected parameter {name} ({type(value).__name__} of shape "
+                    f"Expected parameter {name} (Tensor of shape "
                     f"{tuple(value.shape)}) of distribution {self!r} to satisfy the "
                     f"constraint {constraint!r}, but found invalid values:\n{value}")
 
@@ -145,7 +145,7 @@ class Distribution:
                              f"{tuple(self._batch_shape + self._event_shape)}.") from None
         if not np.all(self.support.check(value._data)):
             raise ValueError(
-                f"Expected value argument ({type(value).__name__} of shape "
+                f"Expected value argument (Tensor of shape "
                 f"{tuple(value.shape)}) to be within the support ({self.support!r}) of the "
                 f"distribution {self!r}, but found invalid values:\n{value}")
 
