@@ -5,12 +5,12 @@ parameters.  The core tests write PyTorch's values down; the ``torch``
 tests at the end compare with it when it is installed."""
 import math
 
+import chainrule.distributions as D
 import numpy as np
 import pytest
+from chainrule.distributions import Normal
 
 import chainrule as torch
-import chainrule.distributions as D
-from chainrule.distributions import Normal
 from autograd import gradcheck, gradgradcheck
 
 
@@ -288,7 +288,7 @@ def test_gradcheck_multivariate_normal():
     assert gradcheck(lambda m, s, v: D.MultivariateNormal(m, scale_tril=s.tril()).log_prob(v),
                      [loc, L, x])
     cov = t64(A @ A.T)
-    sym = lambda c: (c + c.transpose(-1, -2)) / 2  # noqa: E731
+    sym = lambda c: (c + c.transpose(-1, -2)) / 2
     assert gradcheck(lambda c: D.MultivariateNormal(loc.detach(), sym(c)).entropy(), [cov])
     assert gradcheck(_seeded(lambda m, s: D.MultivariateNormal(m, scale_tril=s.tril())
                              .rsample((2,))), [loc, L])

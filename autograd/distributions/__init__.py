@@ -7,12 +7,17 @@ batch/event shapes and closed-form ``kl_divergence``.  Draws come from the
 library's generator, so ``manual_seed`` makes them reproducible.
 """
 from . import constraints
-from .continuous import Exponential, Laplace, Normal, Uniform
-from .discrete import Bernoulli, Categorical, OneHotCategorical
+from .bernoulli import Bernoulli
+from .categorical import Categorical
 from .distribution import Distribution
+from .exponential import Exponential
 from .independent import Independent
 from .kl import kl_divergence, register_kl
+from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
+from .uniform import Uniform
 
 __all__ = ["Bernoulli", "Categorical", "Distribution", "Exponential", "Independent",
            "Laplace", "MultivariateNormal", "Normal", "OneHotCategorical", "Uniform",

@@ -22,7 +22,7 @@ class Constraint:
 
 class _Real(Constraint):
     def check(self, value):
-        return value == value  # NaN is the only real-typed value outside
+        return ~np.isnan(value)  # NaN is the only real-typed value outside
 
     def __repr__(self):
         return "Real()"
@@ -129,7 +129,7 @@ class _RealVector(Constraint):
     event_dim = 1
 
     def check(self, value):
-        return np.all(value == value, axis=-1)
+        return np.all(~np.isnan(value), axis=-1)
 
     def __repr__(self):
         return "IndependentConstraint(Real(), 1)"

@@ -8,7 +8,6 @@ from .. import factories as _factories
 from ..grad_mode import no_grad
 from ..size import Size
 from ..tensor import Tensor
-from . import constraints
 
 
 class Distribution:
@@ -33,7 +32,7 @@ class Distribution:
             raise ValueError(f"set_default_validate_args(): expected True or False, got {value!r}")
         Distribution._validate_default = value
 
-    def __init__(self, batch_shape=Size(), event_shape=Size(), validate_args=None):
+    def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape = Size(batch_shape)
         self._event_shape = Size(event_shape)
         self._validate_args = (Distribution._validate_default if validate_args is None
@@ -62,12 +61,12 @@ class Distribution:
         """The shape of a single sample (without batching)."""
         return self._event_shape
 
-    def _extended_shape(self, sample_shape=Size()):
+    def _extended_shape(self, sample_shape=()):
         if isinstance(sample_shape, int):
             sample_shape = (sample_shape,)
         return Size(tuple(sample_shape) + self._batch_shape + self._event_shape)
 
-    def sample(self, sample_shape=Size()):
+    def sample(self, sample_shape=()):
         """A draw of shape ``sample_shape + batch_shape + event_shape``, not differentiable."""
         with no_grad():
             return self.rsample(sample_shape).detach()
@@ -76,7 +75,7 @@ class Distribution:
         """``sample((n,))`` (PyTorch's deprecated spelling)."""
         return self.sample((n,))
 
-    def rsample(self, sample_shape=Size()):
+    def rsample(self, sample_shape=()):
         """A reparameterized draw: gradients flow to the parameters."""
         raise NotImplementedError(f"{type(self).__name__} does not implement rsample "
                                   "(it has no reparameterized sampler); use sample()")
@@ -200,4 +199,3 @@ def sum_rightmost(value, n):
 
 
 LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
-__all__ = ["Distribution", "constraints"]

@@ -3,11 +3,16 @@ import numpy as np
 
 from .. import linalg
 from ..ops.elementwise import where
-from .continuous import Exponential, Laplace, Normal, Uniform
-from .discrete import Bernoulli, Categorical, OneHotCategorical
+from .bernoulli import Bernoulli
+from .categorical import Categorical
 from .distribution import sum_rightmost
+from .exponential import Exponential
 from .independent import Independent
+from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_log_det
+from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
+from .uniform import Uniform
 
 _KL = {}
 

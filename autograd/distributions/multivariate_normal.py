@@ -2,13 +2,13 @@
 import math
 from functools import cached_property
 
+import numpy as np
+
 from .. import linalg
 from ..ops.matmul import matmul
 from ..size import Size
 from . import constraints
 from .distribution import Distribution, noise
-
-import numpy as np
 
 
 def _batch_mahalanobis(L, x):
@@ -99,7 +99,7 @@ class MultivariateNormal(Distribution):
         return (self._unbroadcasted_scale_tril ** 2).sum(-1).expand(
             self._batch_shape + self._event_shape)
 
-    def rsample(self, sample_shape=Size()):
+    def rsample(self, sample_shape=()):
         eps = noise("normal", self._extended_shape(sample_shape), self.loc)
         return self.loc + matmul(self._unbroadcasted_scale_tril, eps.unsqueeze(-1)).squeeze(-1)
 
