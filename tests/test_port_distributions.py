@@ -447,3 +447,90 @@ class _Lib:
 
     def __getattr__(self, name):
         return getattr(self.d, name, None) or getattr(self.t, name)
+
+
+# ------------------------------------------------------------------ Gamma, Beta, Dirichlet
+def test_gamma_family_closed_forms():
+    g = D.Gamma(t64(2.0, False), t64(3.0, False))
+    # density 9 x e^{-3x}
+    assert np.isclose(g.log_prob(t64(0.5, False)).item(), math.log(9 * 0.5) - 1.5)
+    assert np.isclose(g.mean.item(), 2 / 3) and np.isclose(g.variance.item(), 2 / 9)
+    e1 = D.Gamma(t64(1.0, False), t64(2.0, False))  # = Exponential(2)
+    assert np.isclose(e1.entropy().item(), 1 - math.log(2.0))
+    assert e1.log_prob(t64(0.0, False)).item() == math.log(2.0)
+    b = D.Beta(t64(2.0, False), t64(1.0, False))  # density 2x
+    assert np.isclose(b.log_prob(t64(0.25, False)).item(), math.log(0.5))
+    assert b.log_prob(t64(0.0, False)).item() == -math.inf
+    assert np.isclose(D.Beta(t64(1.0, False), t64(1.0, False)).entropy().item(), 0.0, atol=1e-12)
+    d = D.Dirichlet(t64([1.0, 1.0, 1.0], False))  # uniform on the 2-simplex: density 2
+    assert np.isclose(d.log_prob(t64([0.2, 0.3, 0.5], False)).item(), math.log(2.0))
+    assert np.allclose(arr(d.mean), 1 / 3) and d.event_shape == (3,)
+    with pytest.raises(ValueError, match="Simplex"):
+        d.log_prob(t64([0.2, 0.3, 0.6], False))
+    with pytest.raises(ValueError, match="parameter concentration"):
+        D.Gamma(t64(-1.0, False), 1.0)
+    with pytest.raises(NotImplementedError, match="rsample"):
+        b.rsample()
+
+
+@pytest.mark.parametrize("make, mean, var", [
+    (lambda: D.Gamma(2.0, 4.0), 0.5, 0.125),
+    (lambda: D.Beta(2.0, 3.0), 0.4, 0.04),
+])
+def test_gamma_family_sample_mean(make, mean, var):
+    torch.manual_seed(0)
+    n = 20000
+    s = arr(make().sample((n,))).astype(np.float64)
+    assert abs(s.mean() - mean) < 6 * math.sqrt(var / n)
+    assert abs(s.var() - var) < 0.1 * var
+
+
+def test_dirichlet_samples_on_the_simplex_with_the_right_mean():
+    torch.manual_seed(0)
+    s = arr(D.Dirichlet(t64([[1.0, 2.0, 3.0]], False)).sample((20000,)))
+    assert s.shape == (20000, 1, 3) and np.allclose(s.sum(-1), 1.0)
+    var = np.array([5, 8, 9]) / (36 * 7)
+    assert np.all(np.abs(s.mean(0)[0] - [1 / 6, 2 / 6, 3 / 6]) < 6 * np.sqrt(var / 20000))
+
+
+def test_gradcheck_gamma_family():
+    a, b, x = t64([1.5, 0.7]), t64([2.0, 0.5]), t64([0.3, 0.6])
+    for cls in (D.Gamma, D.Beta):
+        assert gradcheck(lambda p, q, v: cls(p, q).log_prob(v), [a, b, x])
+        assert gradcheck(lambda p, q: cls(p, q).entropy(), [a, b])
+        assert gradcheck(lambda p, q: D.kl_divergence(cls(p, q), cls(q, p)), [a, b])
+    assert gradgradcheck(lambda p, q: D.Gamma(p, q).entropy(), [a, b])
+    c, s = t64([1.5, 0.7, 2.0]), t64([0.2, 0.3, 0.5], False)
+    assert gradcheck(lambda p: D.Dirichlet(p).log_prob(s), [c])
+    assert gradcheck(lambda p: D.Dirichlet(p).entropy(), [c])
+    assert gradcheck(lambda p: D.kl_divergence(D.Dirichlet(p), D.Dirichlet(p.flip(0))), [c])
+
+
+def test_torch_oracle_gamma_family():
+    T = pytest.importorskip("torch")
+    P, Q = [1.5, 0.7], [2.0, 0.5]
+    cases = [("Gamma", (P, Q), [0.3, 0.6]), ("Beta", (P, Q), [0.3, 0.6]),
+             ("Dirichlet", ([[1.5, 0.7, 2.0]],), [[0.2, 0.3, 0.5]])]
+    for name, params, x in cases:
+        ours = [t64(p) for p in params]
+        theirs = [T.tensor(p, dtype=T.float64, requires_grad=True) for p in params]
+        mine, ref = getattr(D, name)(*ours), getattr(T.distributions, name)(*theirs)
+        xs, xt = t64(x, False), T.tensor(x, dtype=T.float64)
+        for a, b in ((mine.log_prob(xs), ref.log_prob(xt)), (mine.entropy(), ref.entropy())):
+            assert np.allclose(arr(a), b.detach().numpy(), rtol=1e-9)
+            ga = torch.autograd.grad(a.sum(), ours)
+            gb = T.autograd.grad(b.sum(), theirs)
+            assert all(np.allclose(arr(u), v.numpy(), rtol=1e-8) for u, v in zip(ga, gb))
+        rev = [p[..., ::-1] if isinstance(p, np.ndarray) else p[::-1] for p in params]
+        kl = D.kl_divergence(mine, getattr(D, name)(*[t64(np.array(r).tolist()) for r in rev]))
+        klt = T.distributions.kl_divergence(ref, getattr(T.distributions, name)(
+            *[T.tensor(np.array(r).tolist(), dtype=T.float64) for r in rev]))
+        assert np.allclose(arr(kl), klt.detach().numpy(), rtol=1e-9)
+        assert mine.support.__class__.__name__.lstrip("_") == type(ref.support).__name__.lstrip("_")
+
+
+def test_polygamma_of_a_0d_tensor():
+    # Dirichlet's entropy differentiates digamma of a 0-d sum: polygamma(1) of a 0-d
+    # tensor must work (psi_1(1) = pi^2 / 6; PyTorch gives +inf at the pole -1)
+    assert np.isclose(torch.polygamma(1, t64(1.0, False)).item(), math.pi ** 2 / 6)
+    assert torch.polygamma(1, torch.tensor(-1.0)).item() == math.inf

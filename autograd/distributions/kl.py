@@ -7,6 +7,7 @@ from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import sum_rightmost
 from .exponential import Exponential
+from .gamma import Beta, Dirichlet, Gamma, _lbeta_pair
 from .independent import Independent
 from .laplace import Laplace
 from .multivariate_normal import MultivariateNormal, _batch_mahalanobis, _half_log_det
@@ -130,3 +131,30 @@ def _kl_independent_independent(p, q):
                                   f"reinterpreted_batch_ndims ({p.reinterpreted_batch_ndims} vs "
                                   f"{q.reinterpreted_batch_ndims}) have no KL rule")
     return sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
+
+
+@register_kl(Gamma, Gamma)
+def _kl_gamma_gamma(p, q):
+    t1 = q.concentration * (p.rate / q.rate).log()
+    t2 = q.concentration.lgamma() - p.concentration.lgamma()
+    t3 = (p.concentration - q.concentration) * p.concentration.digamma()
+    t4 = (q.rate - p.rate) * (p.concentration / p.rate)
+    return t1 + t2 + t3 + t4
+
+
+@register_kl(Beta, Beta)
+def _kl_beta_beta(p, q):
+    a, b = p.concentration1, p.concentration0
+    c, d = q.concentration1, q.concentration0
+    return (_lbeta_pair(c, d) - _lbeta_pair(a, b) + (a - c) * a.digamma()
+            + (b - d) * b.digamma() + (c - a + d - b) * (a + b).digamma())
+
+
+@register_kl(Dirichlet, Dirichlet)
+def _kl_dirichlet_dirichlet(p, q):
+    a, b = p.concentration, q.concentration
+    a0 = a.sum(-1)
+    t1 = a0.lgamma() - b.sum(-1).lgamma()
+    t2 = (a.lgamma() - b.lgamma()).sum(-1)
+    t3 = ((a - b) * (a.digamma() - a0.digamma().unsqueeze(-1))).sum(-1)
+    return t1 - t2 + t3
