@@ -5,8 +5,8 @@ nn.functional`` gives -- not a second copy (a second ``Module`` class would
 make ``isinstance`` checks fail and a second random generator would break
 ``manual_seed``).  A finder placed first on ``sys.meta_path`` answers every
 name under ``chainrule.nn``, ``chainrule.optim``, ``chainrule.autograd``,
-``chainrule.utils``, ``chainrule.linalg`` and ``chainrule.distributions`` with the library's own module, imported under its
-real name; modules added to the library later are covered with no list to
+``chainrule.utils``, ``chainrule.linalg`` and ``chainrule.distributions``
+with the library's own module, imported under its real name; modules added to the library later are covered with no list to
 update.
 """
 import importlib

@@ -496,9 +496,9 @@ def test_dirichlet_samples_on_the_simplex_with_the_right_mean():
 def test_gradcheck_gamma_family():
     a, b, x = t64([1.5, 0.7]), t64([2.0, 0.5]), t64([0.3, 0.6])
     for cls in (D.Gamma, D.Beta):
-        assert gradcheck(lambda p, q, v: cls(p, q).log_prob(v), [a, b, x])
-        assert gradcheck(lambda p, q: cls(p, q).entropy(), [a, b])
-        assert gradcheck(lambda p, q: D.kl_divergence(cls(p, q), cls(q, p)), [a, b])
+        assert gradcheck(lambda p, q, v, cls=cls: cls(p, q).log_prob(v), [a, b, x])
+        assert gradcheck(lambda p, q, cls=cls: cls(p, q).entropy(), [a, b])
+        assert gradcheck(lambda p, q, cls=cls: D.kl_divergence(cls(p, q), cls(q, p)), [a, b])
     assert gradgradcheck(lambda p, q: D.Gamma(p, q).entropy(), [a, b])
     c, s = t64([1.5, 0.7, 2.0]), t64([0.2, 0.3, 0.5], False)
     assert gradcheck(lambda p: D.Dirichlet(p).log_prob(s), [c])
@@ -534,3 +534,19 @@ def test_polygamma_of_a_0d_tensor():
     # tensor must work (psi_1(1) = pi^2 / 6; PyTorch gives +inf at the pole -1)
     assert np.isclose(torch.polygamma(1, t64(1.0, False)).item(), math.pi ** 2 / 6)
     assert torch.polygamma(1, torch.tensor(-1.0)).item() == math.inf
+
+
+def test_gradgradcheck_smooth_paths():
+    A, B = t64([[1.5, 0.0], [0.4, 0.8]]), t64([[1.0, 0.0], [-0.3, 1.2]])
+    m, n = t64([0.2, -0.1]), t64([0.0, 0.5])
+    assert gradgradcheck(lambda a, s, v: D.MultivariateNormal(a, scale_tril=s.tril()).log_prob(v),
+                         [m, A, t64([0.5, 0.3])])
+    assert gradgradcheck(lambda a, s, b, u: D.kl_divergence(
+        D.MultivariateNormal(a, scale_tril=s.tril()), D.MultivariateNormal(b, scale_tril=u.tril())),
+        [m, A, n, B])
+    assert gradgradcheck(lambda *p: D.kl_divergence(Normal(p[0], p[1]), Normal(p[2], p[3])),
+                         [t64([0.1]), t64([1.1]), t64([0.4]), t64([0.8])])
+    assert gradgradcheck(lambda p, q: D.kl_divergence(D.Bernoulli(p), D.Bernoulli(q)),
+                         [t64([0.2, 0.7]), t64([0.5, 0.4])])
+    assert gradgradcheck(lambda p, q, v: D.Beta(p, q).log_prob(v),
+                         [t64([1.5, 0.7]), t64([2.0, 0.5]), t64([0.3, 0.6])])
