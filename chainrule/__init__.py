@@ -51,3 +51,5 @@ globals().update(_namespace.dtypes())
 from ._runtime import set_num_threads, get_num_threads, package_version as _version  # noqa: E402
 
 __version__ = _version()
+# ---- distributions (issue 11)
+from autograd import distributions  # noqa: E402  chainrule.distributions

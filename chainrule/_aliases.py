@@ -5,8 +5,8 @@ nn.functional`` gives -- not a second copy (a second ``Module`` class would
 make ``isinstance`` checks fail and a second random generator would break
 ``manual_seed``).  A finder placed first on ``sys.meta_path`` answers every
 name under ``chainrule.nn``, ``chainrule.optim``, ``chainrule.autograd``,
-``chainrule.utils`` and ``chainrule.linalg`` with the library's own module, imported under its
-real name; modules added to the library later are covered with no list to
+``chainrule.utils``, ``chainrule.linalg`` and ``chainrule.distributions``
+with the library's own module, imported under its real name; modules added to the library later are covered with no list to
 update.
 """
 import importlib
@@ -16,7 +16,8 @@ import sys
 
 ALIASES = {"chainrule.nn": "nn", "chainrule.optim": "optim",
            "chainrule.autograd": "autograd", "chainrule.utils": "autograd.utils",
-           "chainrule.linalg": "autograd.linalg"}
+           "chainrule.linalg": "autograd.linalg",
+           "chainrule.distributions": "autograd.distributions"}
 
 
 def real_name(fullname):

@@ -77,6 +77,9 @@ def sections():
     from autograd.utils import data
     rows.append(("`utils.data` (`autograd.utils.data`)",
                  _public(data, lambda o: _ours(o) and (inspect.isclass(o) or callable(o)))))
+    from autograd import distributions
+    rows.append(("`distributions` (`autograd.distributions`)",
+                 _public(distributions, lambda o: _ours(o) and callable(o))))
     return rows
 
 

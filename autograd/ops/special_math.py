@@ -136,7 +136,8 @@ def _polygamma_np(n, a):
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         y, acc = _shift_up(x, n)
         zeta = _hurwitz_series(n + 1.0, y) + acc
-        out = (-1.0) ** (n + 1) * math.factorial(n) * zeta
+        # np.array: a 0-d input gives a NumPy scalar here, which the masks below can't write
+        out = np.array((-1.0) ** (n + 1) * math.factorial(n) * zeta)
         pole = (x <= 0) & (x == np.floor(x))
         out[pole] = np.inf if n % 2 else -np.inf  # PyTorch's sign at the poles
         out[x == np.inf] = 0.0
