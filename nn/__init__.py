@@ -52,3 +52,6 @@ from .losses_ctc import CTCLoss  # noqa: E402
 # ---- p-rnnx (issue 11): the Transformer's decoder side
 from .layers.transformer import (TransformerDecoderLayer, TransformerDecoder,  # noqa: E402
                                  Transformer)
+# ---- h-losses2 (issue 11): multi-class margins, triplet with distance, adaptive softmax
+from .losses_more import (MultiMarginLoss, MultiLabelMarginLoss,  # noqa: E402
+                          TripletMarginWithDistanceLoss, NLLLoss2d, AdaptiveLogSoftmaxWithLoss)

@@ -39,3 +39,6 @@ from .layers.embedding_bag import embedding_bag  # noqa: F401,E402
 # ---- p-ctc (issue 11)
 from .losses_ctc import ctc_loss  # noqa: F401,E402
 from .layers.grid_sample import affine_grid, grid_sample  # noqa: F401,E402
+# ---- h-losses2 (issue 11)
+from .losses_more import (multi_margin_loss, multilabel_margin_loss,  # noqa: F401,E402
+                          triplet_margin_with_distance_loss, gumbel_softmax)

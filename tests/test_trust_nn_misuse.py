@@ -1011,3 +1011,4 @@ WRONG_DIM.update({"Softmin": "softmin"})
 ANY_SHAPE |= {"Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "RReLU"}
 NOT_LAYERS |= {"ParameterList", "ParameterDict"}
 NOT_LAYERS |= {"EmbeddingBag"}   # indices plus offsets (tests/test_port_embedding_bag.py)
+NOT_LAYERS |= {"MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss", "NLLLoss2d", "AdaptiveLogSoftmaxWithLoss"}  # several inputs (tests/test_port_losses_more.py)
