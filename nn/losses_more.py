@@ -23,8 +23,8 @@ from ._checks import not_tensor, real_arg, size_arg
 from .layers.container import ModuleList, Sequential
 from .layers.distance import PairwiseDistance, pairwise_distance
 from .layers.linear import Linear
-from .losses import NLLLoss, _Loss, _buffer, _legacy_reduction, _reduce
-from .losses_extra import _broadcastable, _flag, _joined, _tensor_arg
+from .losses import NLLLoss, _buffer, _legacy_reduction, _Loss, _reduce
+from .losses_extra import _broadcastable, _tensor_arg
 from .module import Module
 
 
