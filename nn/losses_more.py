@@ -41,15 +41,16 @@ def _float_input(input, fn):
     return input
 
 
-def _long_target(target, fn):
-    """Class indices as an int64 array: PyTorch's kernels refuse any other
-    dtype of target Tensor (a NumPy array or list is a constant and is
-    accepted when it holds integers)."""
+def _long_target(target, fn, any_integer=False):
+    """Class indices as an int64 array: PyTorch's margin kernels refuse any
+    other dtype of target Tensor (``any_integer`` admits every integer
+    dtype, as the adaptive softmax does; a NumPy array or list is a
+    constant and is accepted when it holds integers)."""
     if isinstance(target, Tensor):
-        if target.dtype != np.int64:
+        if target.dtype != np.int64 and not (any_integer and target.dtype.kind in "iu"):
             raise DTypeError(f"{fn}: target must be an int64 (Long) tensor of class indices, "
                              f"got dtype {target.dtype}; convert with .long()")
-        return target._data
+        return target._data.astype(np.int64, copy=False)
     arr = np.asarray(target)
     if arr.dtype.kind not in "iu":
         raise DTypeError(f"{fn}: target must hold integer class indices, got dtype "
@@ -356,7 +357,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         where = "AdaptiveLogSoftmaxWithLoss"
         if not isinstance(input, Tensor):
             raise not_tensor(where, "input", 1, input)
-        y = _long_target(target, where)
+        y = _long_target(target, where, any_integer=True)
         if input.ndim == 1 and y.ndim == 0:
             input, y = input.unsqueeze(0), y.reshape(1)
             was_1d = True
@@ -374,7 +375,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
             raise ArgumentError(f"{where}: input has {input.shape[1]} features, expected "
                                 f"in_features={self.in_features}")
         if y.size and (y.min() < 0 or y.max() >= self.n_classes):
-            raise IndexError(f"{where}: target values should be in [0, {self.n_classes - 1}], "
+            raise ArgumentError(f"{where}: target values should be in [0, {self.n_classes - 1}], "
                              f"but values in range [{y.min()}, {y.max()}] were found")
         return input, y, was_1d
 

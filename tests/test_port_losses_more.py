@@ -305,6 +305,25 @@ def test_adaptive_log_prob_is_a_distribution_and_matches_forward():
     assert m.log_prob(x[1]).shape == (10,) and m.predict(x[1]).shape == ()
 
 
+def test_adaptive_accepts_any_integer_target():
+    m = _asm()
+    x = _t(R.standard_normal((3, 8)), dtype=np.float32)
+    y = _long([0, 5, 9])
+    assert m(x, y.to(ag.int32)).loss.item() == m(x, y).loss.item()
+
+
+def test_legacy_reduction_flags():
+    x, y = _t(R.standard_normal((3, 4))), _long([0, 2, 3])
+    yl = _long([[0, -1, 0, 0], [1, 2, -1, 0], [3, -1, 0, 0]])
+    for fn, target in ((F.multi_margin_loss, y), (F.multilabel_margin_loss, yl)):
+        with pytest.warns(UserWarning, match="size_average and reduce are deprecated"):
+            total = fn(x, target, size_average=False)
+        with pytest.warns(UserWarning, match="reduction='none'"):
+            each = fn(x, target, reduce=False)
+        assert total.item() == fn(x, target, reduction="sum").item()
+        np.testing.assert_array_equal(_np(each), _np(fn(x, target, reduction="none")))
+
+
 def test_adaptive_gradcheck():
     m = _asm(dtype=ag.float64, head_bias=True)
     x = _t(R.standard_normal((5, 8)), grad=True)
@@ -331,13 +350,15 @@ def test_adaptive_errors():
     x = _t(R.standard_normal((3, 8)), dtype=np.float32, grad=True)
     with pytest.raises(ArgumentError, match="same size in the batch dimension"):
         m(x, _long([0, 1]))
-    with pytest.raises(IndexError, match=r"target values should be in \[0, 9\], but values "
+    with pytest.raises(RuntimeError, match=r"target values should be in \[0, 9\], but values "
                                          r"in range \[0, 10\]"):
         m(x, _long([0, 10, 1]))
     with pytest.raises(ArgumentError, match="input has 4 features, expected in_features=8"):
         m(_t(np.zeros((3, 4))), _long([0, 1, 2]))
-    with pytest.raises(DTypeError, match="target must be an int64"):
-        m(x, _long([0, 1, 2]).to(ag.int32))
+    with pytest.raises(DTypeError, match="target must hold integer class indices"):
+        m(x, [0.0, 1.0, 2.0])
+    with pytest.raises(ArgumentError, match=r"input \(3, 8\) and target \(\)"):
+        m(x, _long(1))
     assert x.grad is None and all(p.grad is None for p in m.parameters())
 
 
