@@ -130,7 +130,8 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     """Multi-label hinge loss.  ``target`` (the input's shape) lists each
     sample's classes, ended by the first -1; the loss is
     ``sum_{j in targets} sum_{i not in targets} max(0, 1 - (x[j] - x[i])) / C``
-    (a class listed twice counts twice, as in PyTorch)."""
+    (a class listed twice counts twice, as in PyTorch).  All (j, i) pairs
+    are formed at once, an (N, C, C) array: memory grows with C^2."""
     fn = "multilabel_margin_loss"
     reduction = _legacy_reduction(size_average, reduce, reduction, fn)
     input = _float_input(input, fn)
