@@ -46,14 +46,19 @@ def _tensor_methods():
     return sorted(names, key=lambda n: (n.lower(), n))
 
 
+def _is_loss(name):
+    """Loss modules by name (``NLLLoss2d`` included)."""
+    return name.endswith(("Loss", "Loss2d"))
+
+
 def sections():
     """(what, names) pairs, in the order a PyTorch user looks for them."""
     layers = _public(nn, _module_class)
     rows = [
         ("tensor functions (`autograd.*`, also `chainrule.*`)", _public(autograd, _function)),
         ("`Tensor` methods and properties", _tensor_methods()),
-        ("`nn` layers", [n for n in layers if not n.endswith("Loss") and n != "Module"]),
-        ("`nn` losses", [n for n in layers if n.endswith("Loss")]),
+        ("`nn` layers", [n for n in layers if not _is_loss(n) and n != "Module"]),
+        ("`nn` losses", [n for n in layers if _is_loss(n)]),
         ("`nn.functional`", _public(nn.functional, _function)),
         ("`nn.init`", _public(nn.init, _function)),
         ("`nn.utils`", _public(nn.utils, lambda o: (_function(o) or inspect.isclass(o))

@@ -61,3 +61,6 @@ from .layers.pooling1d import (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d,  # noqa:
 from .layers.conv_transpose1d import ConvTranspose1d, LazyConv1d  # noqa: E402
 from .layers.norm_more import (BatchNorm3d, LazyBatchNorm3d, LocalResponseNorm,  # noqa: E402
                                ChannelShuffle)
+# ---- h-losses2 (issue 11): multi-class margins, triplet with distance, adaptive softmax
+from .losses_more import (MultiMarginLoss, MultiLabelMarginLoss,  # noqa: E402
+                          TripletMarginWithDistanceLoss, NLLLoss2d, AdaptiveLogSoftmaxWithLoss)

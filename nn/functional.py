@@ -49,3 +49,6 @@ from .layers.pooling1d import (max_pool1d, avg_pool1d, adaptive_avg_pool1d,  # n
 from .layers.conv_transpose1d import conv_transpose1d  # noqa: F401,E402
 from .layers.norm_more import (local_response_norm, channel_shuffle, upsample,  # noqa: F401,E402
                                upsample_nearest, upsample_bilinear)
+# ---- h-losses2 (issue 11)
+from .losses_more import (multi_margin_loss, multilabel_margin_loss,  # noqa: F401,E402
+                          triplet_margin_with_distance_loss, gumbel_softmax)

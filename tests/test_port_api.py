@@ -425,6 +425,7 @@ _LAYER_ARGS = {
     "num_heads": 2, "d_model": 4, "nhead": 2, "input_size": 3, "hidden_size": 4,
     "num_embeddings": 5, "embedding_dim": 3, "pieces": 2,
 }
+_LAYER_ARGS.update(n_classes=6, cutoffs=[2, 4])   # AdaptiveLogSoftmaxWithLoss
 # A float64 input materializing each lazy module (PyTorch too needs one).
 _LAZY_INPUTS = {"LazyLinear": (2, 3), "LazyConv2d": (1, 2, 5, 5), "LazyConv3d": (1, 2, 3, 3, 3),
                 "LazyBatchNorm1d": (2, 3), "LazyBatchNorm2d": (2, 3, 4, 4),

@@ -1067,3 +1067,4 @@ WRONG_SHAPE.update({
                                      r"by groups. Got 5 channels and 2 groups"),
 })
 NOT_LAYERS |= {"MaxUnpool1d", "MaxUnpool2d"}  # values plus indices (tests/test_port_nn1d.py)
+NOT_LAYERS |= {"MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginWithDistanceLoss", "NLLLoss2d", "AdaptiveLogSoftmaxWithLoss"}  # several inputs (tests/test_port_losses_more.py)
