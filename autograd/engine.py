@@ -68,6 +68,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(found)
 
 
+def _trim_results(node, results, n_inputs):
+    """A backward may return extra trailing ``None`` gradients (for optional
+    arguments the call left out), as PyTorch allows; anything else is a
+    count mismatch."""
+    if len(results) > n_inputs and all(r is None for r in results[n_inputs:]):
+        return results[:n_inputs]
+    raise RuntimeError(f"{node.name()}: backward returned {len(results)} gradients, but the "
+                       f"op had {n_inputs} inputs")
+
+
 def _unused_arg(only_inputs, allow_unused, materialize_grads):
     """``allow_unused`` as PyTorch resolves it (None follows
     ``materialize_grads``), after PyTorch's checks of the two flags."""
@@ -223,9 +233,7 @@ def _run(pairs, retain_graph, create_graph, capture):
                 if type(results) is not tuple:
                     results = (results,)
                 if len(results) != len(edges):
-                    raise RuntimeError(
-                        f"{node.name()}: backward returned {len(results)} gradients, but the "
-                        f"op had {len(edges)} inputs")
+                    results = _trim_results(node, results, len(edges))
                 if hooks is not None and hooks.post:
                     results = _hooks.run_post_hooks(node, _as_tensors(results, node), g)
                 if observers:

@@ -97,7 +97,9 @@ def as_tensor(data, dtype=None):
     """Like `tensor`, but shares NumPy memory when it can."""
     if isinstance(data, Tensor) and dtype is None:
         return data
-    return Tensor(data, dtype=dtype)
+    if isinstance(data, Tensor):
+        return Tensor(data, dtype=dtype)
+    return Tensor(_dt.infer_array(data, None if dtype is None else np.dtype(dtype)))
 
 
 def from_numpy(arr):

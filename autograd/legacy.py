@@ -54,23 +54,31 @@ def _construct(cls, args):
     PyTorch leaves the memory uninitialized), ``T(tensor)`` (the same
     memory, if the dtype matches) or ``T(data)`` (a copy, converted)."""
     name, dt = cls.__name__, cls.dtype
-    if not args:
-        return Tensor(np.zeros(0, dtype=dt))
-    if all(_is_int(a) for a in args) or (len(args) == 1 and isinstance(args[0], Size)):
-        return Tensor(np.zeros(size_arg(args, name), dtype=dt))
-    if len(args) > 1:
-        raise TypeError(f"{name}(): expected sizes (ints), one Size, one tensor or one "
-                        f"sequence of data, got {', '.join(type(a).__name__ for a in args)}")
-    data = args[0]
-    if isinstance(data, Tensor):
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        data = args[0]
         if data._data.dtype != dt:
             raise TypeError(f"{name}(): expected a tensor of dtype {dt}, got {data.dtype} "
                             f"(convert it with .type('torch.{name}'))")
         return Tensor(data)  # shares the memory, as PyTorch's alias does
+    return Tensor(legacy_array(args, dt, name))
+
+
+def legacy_array(args, dt, name):
+    """The array of PyTorch's legacy constructor forms other than a tensor
+    argument: ``()`` (empty), sizes or one `Size` (zero-filled), or one
+    sequence of data (a converted copy) -- in dtype ``dt``."""
+    if not args:
+        return np.zeros(0, dtype=dt)
+    if all(_is_int(a) for a in args) or (len(args) == 1 and isinstance(args[0], Size)):
+        return np.zeros(size_arg(args, name), dtype=dt)
+    if len(args) > 1:
+        raise TypeError(f"{name}(): expected sizes (ints), one Size, one tensor or one "
+                        f"sequence of data, got {', '.join(type(a).__name__ for a in args)}")
+    data = args[0]
     if not isinstance(data, (list, tuple, np.ndarray)):
         raise TypeError(f"{name}(): data must be a sequence, got {type(data).__name__} "
                         f"({data!r}); for a one-element tensor write {name}([{data!r}])")
-    return Tensor(np.array(_dt.infer_array(data, dt), copy=True))
+    return np.array(_dt.infer_array(data, dt), copy=True)
 
 
 def _is_int(x):

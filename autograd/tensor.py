@@ -78,6 +78,12 @@ def _readonly(data):
     return view
 
 
+
+# What `Tensor(x)` takes as data; anything else (ints as sizes, sequences)
+# follows PyTorch's legacy ``torch.Tensor(...)`` forms.  A float or bool
+# scalar is chainrule's 0-d form (PyTorch refuses a bare number there).
+_DATA_ARGS = (np.ndarray, np.generic, float, bool, complex)
+
 class Tensor:
     # ``_view`` is set only on `_View` tensors (a `ViewOf`); in-place ops read
     # it with getattr, so no other op pays for it.
@@ -88,7 +94,11 @@ class Tensor:
     _is_node = False  # as a graph edge, a tensor is a leaf (see engine)
     __hash__ = object.__hash__  # == is elementwise, identity stays the hash
 
-    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+    def __init__(self, *args, requires_grad=False, dtype=None, name=None):
+        if len(args) == 1 and isinstance(args[0], (Tensor, *_DATA_ARGS)):
+            data = args[0]  # an array, a tensor, or a float/bool scalar (a 0-d tensor)
+        else:  # PyTorch's ``torch.Tensor(2, 3)`` / ``torch.Tensor([1, 2])``: the default float
+            data = _legacy.legacy_array(args, np.dtype(dtype or _dt.DEFAULT_FLOAT), "Tensor")
         vc = [0]
         if isinstance(data, Tensor):
             data, vc = data._data, data._vc
@@ -272,6 +282,14 @@ class Tensor:
 
     def __int__(self):
         return int(self.item())
+
+    def __index__(self):
+        """A one-element integer tensor stands for its int (``lst[t]``,
+        ``x[i:i + n]`` with ``i`` from ``randint``, ``range(t)``), as in PyTorch."""
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an "
+                            f"index, got dtype {self._data.dtype} and shape {self._data.shape}")
+        return int(self._data.reshape(()))
 
     def __bool__(self):
         if self._data.size != 1:

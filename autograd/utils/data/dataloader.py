@@ -36,25 +36,48 @@ class DataLoader:
     tensor, of that tensor's dtype, not requiring grad.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False,
-                 generator=None, seed=None, collate_fn=None):
-        batch_size = _batch_size_arg(batch_size)
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True, seed=None):
+        _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers,
+                              worker_init_fn)
         if collate_fn is not None and not callable(collate_fn):
             raise TypeError(f"DataLoader(): collate_fn must be callable or None, got "
                             f"{type(collate_fn).__name__} ({collate_fn!r})")
         n = _dataset_len(dataset)
+        shuffle = bool(shuffle)
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ArgumentError("DataLoader(): batch_sampler option is mutually exclusive "
+                                    "with batch_size, shuffle, sampler, and drop_last")
+            batch_size = None
+        else:
+            batch_size = _batch_size_arg(batch_size)
+        if sampler is not None and shuffle:
+            raise ArgumentError("DataLoader(): sampler option is mutually exclusive with "
+                                "shuffle")
         if shuffle and n == 0:
             raise ArgumentError("DataLoader(): cannot shuffle an empty dataset (0 samples); "
                                 "num_samples should be a positive integer value")
-        self.generator = _loader_generator(generator, seed, bool(shuffle))
+        self.generator = _loader_generator(generator, seed, shuffle)
         self.dataset = dataset
         self.batch_size = batch_size
-        self.shuffle = bool(shuffle)
+        self.shuffle = shuffle
+        self.sampler, self.batch_sampler = sampler, batch_sampler
         self.drop_last = bool(drop_last)
         self.collate_fn = default_collate if collate_fn is None else collate_fn
+        # Loading always runs in this process, so these change nothing but
+        # what a worker would have run first (see _check_worker_options).
+        self.num_workers, self.worker_init_fn = num_workers, worker_init_fn
+        self.pin_memory, self.timeout = bool(pin_memory), timeout
+        self.prefetch_factor, self.persistent_workers = prefetch_factor, persistent_workers
 
     def __len__(self):
-        n = len(self.dataset)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         if self.drop_last:
             return n // self.batch_size
         return math.ceil(n / self.batch_size)
@@ -62,6 +85,14 @@ class DataLoader:
     def __iter__(self):
         """The epoch's order is drawn here, at ``iter(loader)``, not at the
         first batch, so the generator's state after ``iter`` is well defined."""
+        if self.num_workers > 0 and self.worker_init_fn is not None:
+            self.worker_init_fn(0)  # what the one worker doing all the loading would run
+        if self.batch_sampler is not None:
+            return self._index_batches(iter(self.batch_sampler))
+        if self.sampler is not None:
+            order = np.asarray(list(self.sampler), dtype=np.int64)
+            return self._index_batches(order[start:stop].tolist()
+                                       for start, stop in self._batch_bounds(order.size))
         n = len(self.dataset)
         order = self.generator.permutation(n) if self.shuffle else None
         source = _tensor_source(self.dataset) if self.collate_fn is default_collate else None
@@ -85,6 +116,18 @@ class DataLoader:
                 index = rows[start:stop]
                 yield [_wrap(np.take(a, index, axis=0)) for a in arrays]
 
+    def _index_batches(self, batches):
+        """Batches of the dataset positions a sampler chose."""
+        source = _tensor_source(self.dataset) if self.collate_fn is default_collate else None
+        for index in batches:
+            if source is not None:
+                arrays, rows = source
+                picked = np.asarray(index, dtype=np.int64)
+                picked = picked if rows is None else rows[picked]
+                yield [_wrap(np.take(a, picked, axis=0)) for a in arrays]
+            else:
+                yield self.collate_fn([self.dataset[i] for i in index])
+
     def _sample_batches(self, order, n):
         dataset, collate = self.dataset, self.collate_fn
         indices = range(n) if order is None else order.tolist()
@@ -95,6 +138,30 @@ class DataLoader:
         return (f"DataLoader({type(self.dataset).__name__} of {len(self.dataset)} samples, "
                 f"batch_size={self.batch_size}, shuffle={self.shuffle}, "
                 f"drop_last={self.drop_last})")
+
+
+def _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers,
+                          worker_init_fn):
+    """PyTorch's checks of the worker options.  chainrule loads in this
+    process -- with data in memory as NumPy arrays, worker processes would
+    add copying without speed -- so a valid ``num_workers`` gives the same
+    batches; ``worker_init_fn`` (with workers) runs once per epoch here,
+    as the one worker doing all the loading would run it."""
+    if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)) \
+            or num_workers < 0:
+        raise ArgumentError("DataLoader(): num_workers option should be non-negative; use "
+                            f"num_workers=0 to disable multiprocessing, got {num_workers!r}")
+    if timeout < 0:
+        raise ArgumentError(f"DataLoader(): timeout option should be non-negative, got "
+                            f"{timeout!r}")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ArgumentError("DataLoader(): prefetch_factor option could only be specified in "
+                            "multiprocessing; let num_workers > 0 to enable multiprocessing")
+    if num_workers == 0 and persistent_workers:
+        raise ArgumentError("DataLoader(): persistent_workers option needs num_workers > 0")
+    if worker_init_fn is not None and not callable(worker_init_fn):
+        raise TypeError(f"DataLoader(): worker_init_fn must be callable or None, got "
+                        f"{type(worker_init_fn).__name__}")
 
 
 def _batch_size_arg(batch_size):
