@@ -59,6 +59,18 @@ def get_printoptions():
     return dict(_options)
 
 
+def _float_mode(data):
+    """PyTorch's rule: floats that are all whole numbers print as ``1.``,
+    otherwise every element gets ``precision`` digits (``0.2500``, not
+    NumPy's shortest ``0.25``)."""
+    if data.dtype.kind not in "fc" or data.size == 0:
+        return "maxprec_equal"
+    with np.errstate(invalid="ignore"):
+        parts = data.view(data.real.dtype) if data.dtype.kind == "c" else data
+        finite = parts[np.isfinite(parts)]
+    return "maxprec_equal" if np.all(finite == np.round(finite)) else "fixed"
+
+
 def array_text(data, prefix):
     """``data`` as the body of a tensor's repr under the current options."""
     opts = _options
@@ -70,6 +82,6 @@ def array_text(data, prefix):
         kwargs["formatter"] = {"float_kind": lambda x: fmt(x, precision=digits, unique=False)}
     return np.array2string(
         data, max_line_width=opts["linewidth"], precision=opts["precision"], separator=", ",
-        prefix=prefix, floatmode="maxprec_equal", edgeitems=opts["edgeitems"],
+        prefix=prefix, floatmode=_float_mode(data), edgeitems=opts["edgeitems"],
         # NumPy's threshold is an int: 'never summarize' is the largest one
         threshold=sys.maxsize if threshold == math.inf else threshold, **kwargs)
