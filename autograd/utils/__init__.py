@@ -1,4 +1,4 @@
 """Utilities outside the engine proper, under PyTorch's names (``torch.utils``)."""
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
