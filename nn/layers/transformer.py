@@ -34,6 +34,35 @@ def _activation(activation, where="TransformerEncoderLayer"):
                         f"not {activation!r}")
 
 
+def _build_sublayers(layer, where, blocks, d_model, nhead, dim_feedforward, dropout,
+                     activation, layer_norm_eps, batch_first, norm_first, bias, device, dtype):
+    """The sub-layers of an encoder (``blocks=2``: self-attention, feed-forward)
+    or decoder (``blocks=3``: plus cross-attention) layer, registered in
+    PyTorch's order and under its names, so state dicts move both ways."""
+    if device is not None:
+        device_arg(device, where)
+    d_model = size_arg(d_model, "d_model", where, 1)
+    dim_feedforward = size_arg(dim_feedforward, "dim_feedforward", where, 1)
+
+    def attention():
+        return MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                  batch_first=batch_first, dtype=dtype)
+
+    layer.self_attn = attention()
+    if blocks == 3:
+        layer.multihead_attn = attention()
+    layer.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+    layer.dropout = Dropout(dropout)
+    layer.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+    layer.norm_first = norm_first
+    for i in range(1, blocks + 1):
+        setattr(layer, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
+    for i in range(1, blocks + 1):
+        setattr(layer, f"dropout{i}", Dropout(dropout))
+    layer.activation = _activation(activation, where)
+    layer.batch_first = batch_first
+
+
 class TransformerEncoderLayer(Module):
     """One encoder block: self-attention then a position-wise feed-forward
     network, each wrapped in dropout, a residual connection and LayerNorm --
@@ -44,23 +73,9 @@ class TransformerEncoderLayer(Module):
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
                  device=None, dtype=None):
         super().__init__()
-        where = "TransformerEncoderLayer"
-        if device is not None:
-            device_arg(device, where)
-        d_model = size_arg(d_model, "d_model", where, 1)
-        dim_feedforward = size_arg(dim_feedforward, "dim_feedforward", where, 1)
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.activation = _activation(activation)
-        self.batch_first = batch_first
+        _build_sublayers(self, "TransformerEncoderLayer", 2, d_model, nhead, dim_feedforward,
+                         dropout, activation, layer_norm_eps, batch_first, norm_first, bias,
+                         device, dtype)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -111,27 +126,9 @@ class TransformerDecoderLayer(Module):
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
                  device=None, dtype=None):
         super().__init__()
-        where = "TransformerDecoderLayer"
-        if device is not None:
-            device_arg(device, where)
-        d_model = size_arg(d_model, "d_model", where, 1)
-        dim_feedforward = size_arg(dim_feedforward, "dim_feedforward", where, 1)
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                                 batch_first=batch_first, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
-        self.activation = _activation(activation, where)
-        self.batch_first = batch_first
+        _build_sublayers(self, "TransformerDecoderLayer", 3, d_model, nhead, dim_feedforward,
+                         dropout, activation, layer_norm_eps, batch_first, norm_first, bias,
+                         device, dtype)
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
